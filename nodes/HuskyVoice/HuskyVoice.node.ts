@@ -1,0 +1,57 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import * as appointment from './actions/appointment';
+import * as call from './actions/call';
+import { router } from './actions/router';
+import * as slot from './actions/slot';
+
+export class HuskyVoice implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HuskyVoice',
+		name: 'huskyVoice',
+		icon: { light: 'file:../shared/huskyvoice.svg', dark: 'file:../shared/huskyvoice.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Place, track, cancel and delete HuskyVoice AI voice calls, update appointments and check free appointment slots',
+		defaults: { name: 'HuskyVoice' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'huskyVoiceApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Appointment',
+						value: 'appointment',
+						description: 'A patient appointment booked with the clinic',
+					},
+					{
+						name: 'Call',
+						value: 'call',
+						description: 'An AI voice call placed by a HuskyVoice agent',
+					},
+					{
+						name: 'Slot',
+						value: 'slot',
+						description: 'Appointment slots of a day and their free places',
+					},
+				],
+				default: 'call',
+			},
+			...call.description,
+			...appointment.description,
+			...slot.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

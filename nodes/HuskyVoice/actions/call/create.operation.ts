@@ -1,0 +1,66 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { callCreateFields, readCallCreateBody } from '../../../shared/callFields';
+import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
+import { fieldError } from '../../../shared/validation';
+import { idempotencyKeyFor } from '../../helpers/idempotencyKey';
+
+const properties: INodeProperties[] = [
+	...callCreateFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Idempotency Key',
+				name: 'idempotencyKey',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. order-4711-reminder',
+				description:
+					'HuskyVoice places at most one call per key. Leave empty for a key derived from this workflow, this node, today’s date (UTC) and the call details: retrying a failed execution then never calls anyone twice, but two identical items on the same day become one call.',
+				hint: 'To place every item even when two are identical, use an expression such as {{ $execution.id }}-{{ $itemIndex }}',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['create'] } },
+	properties,
+);
+
+/** Printable ASCII only, as it travels as an HTTP header; the contract names no length, 255 is our bound. */
+const KEY_PATTERN = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const body = readCallCreateBody.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const custom = String(options.idempotencyKey ?? '').trim();
+	if (custom !== '' && !KEY_PATTERN.test(custom)) {
+		throw fieldError(
+			{ node: this.getNode(), itemIndex },
+			'Idempotency Key',
+			'must be at most 255 printable ASCII characters (letters, digits, -, _, …)',
+		);
+	}
+	const idempotencyKey =
+		custom ||
+		idempotencyKeyFor({
+			workflowId: String(this.getWorkflow().id ?? ''),
+			nodeId: this.getNode().id,
+			now: new Date(),
+			body,
+		});
+	const response = await huskyVoiceApiRequest.call(this, {
+		method: 'POST',
+		path: '/calls',
+		body,
+		itemIndex,
+		idempotencyKey,
+	});
+	return { ...unwrapData(response), idempotency_key: idempotencyKey };
+}

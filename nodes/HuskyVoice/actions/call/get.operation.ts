@@ -1,0 +1,25 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
+import { callIdField } from '../common.descriptions';
+import { callIdOf, callNotFound } from './callId';
+
+const properties: INodeProperties[] = [
+	{ ...callIdField, description: 'The call to look up (call_id returned by Create)' },
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['get'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const { callId, segment } = callIdOf(this, itemIndex);
+	const response = await huskyVoiceApiRequest.call(this, {
+		method: 'GET',
+		path: `/calls/${segment}`,
+		itemIndex,
+		messages: { 404: callNotFound(callId) },
+	});
+	return unwrapData(response);
+}

@@ -1,0 +1,48 @@
+import type { INodeProperties } from 'n8n-workflow';
+import * as cancel from './cancel.operation';
+import * as create from './create.operation';
+import * as del from './delete.operation';
+import * as get from './get.operation';
+
+export { cancel, create, del as delete, get };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['call'] } },
+		options: [
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				description: 'Cancel a call that has not started yet',
+				action: 'Cancel a scheduled call',
+			},
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Have a HuskyVoice AI agent call a phone number',
+				action: 'Place an AI voice call',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Erase a completed call with its transcript and contact details',
+				action: 'Delete a completed call and its personal data',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a call’s status, and once it ended its summary, transcript and outcome',
+				action: 'Get the status and result of a call',
+			},
+		],
+		default: 'create',
+	},
+	...create.description,
+	...get.description,
+	...cancel.description,
+	...del.description,
+];

@@ -1,0 +1,12 @@
+import type { ItemOperation } from '../../shared/runItems';
+
+/** Every operation: one item in, its JSON out (an array becomes several items paired to it). */
+export type HuskyVoiceOperation = ItemOperation;
+
+export type HuskyVoiceResource = 'call' | 'appointment' | 'slot';
+
+export interface HuskyVoiceOperations {
+	call: 'create' | 'get' | 'cancel' | 'delete';
+	appointment: 'update';
+	slot: 'checkAvailability';
+}

@@ -1,0 +1,33 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { runItems } from '../../shared/runItems';
+import * as appointment from './appointment';
+import * as call from './call';
+import type { HuskyVoiceOperation } from './node.type';
+import * as slot from './slot';
+
+/**
+ * Items in flight at once. n8n's HTTP Request node sends all items' requests together; we keep
+ * a bound so a large batch paces itself to HuskyVoice's rate limit (nodes/shared/pacing.ts)
+ * instead of piling into 429s, while small latency per request no longer adds up item by item.
+ */
+export const MAX_ITEMS_IN_FLIGHT = 10;
+
+const operations: Record<string, HuskyVoiceOperation> = {
+	'call:create': call.create.execute,
+	'call:get': call.get.execute,
+	'call:cancel': call.cancel.execute,
+	'call:delete': call.delete.execute,
+	'appointment:update': appointment.update.execute,
+	'slot:checkAvailability': slot.checkAvailability.execute,
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = operations[`${resource}:${operation}`];
+	if (!execute) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	return await runItems(this, execute, { maxInFlight: MAX_ITEMS_IN_FLIGHT });
+}

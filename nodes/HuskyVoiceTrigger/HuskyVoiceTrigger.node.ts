@@ -1,0 +1,255 @@
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IDataObject,
+	IHookFunctions,
+	INodeCredentialTestResult,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { DASHBOARD_WEBHOOKS_PATH } from '../shared/constants';
+import {
+	acknowledgeDelivery,
+	emitEvent,
+	filterDelivery,
+	refuseDelivery,
+	verifyDelivery,
+} from './delivery';
+import { ALL_EVENTS_OPTION, parseEventBody, subscribedEvents } from './normalise';
+import {
+	createEndpoint,
+	deleteEndpoint,
+	forgetRegistration,
+	listOwnEndpoints,
+	registrationFor,
+	sameEvents,
+	storeRegistration,
+} from './registration';
+import { rawBodyOf } from './verify';
+
+function isManual(context: IHookFunctions): boolean {
+	return context.getNodeParameter('registration') === 'manual';
+}
+
+/** Test and production URLs differ; n8n hands each hook the one it is registering. */
+function ownUrl(context: IHookFunctions): string {
+	return context.getNodeWebhookUrl('default') as string;
+}
+
+function wantedEvents(context: IHookFunctions): string[] {
+	return subscribedEvents(context.getNodeParameter('events', []) as string[]);
+}
+
+export class HuskyVoiceTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HuskyVoice Trigger',
+		name: 'huskyVoiceTrigger',
+		icon: { light: 'file:../shared/huskyvoice.svg', dark: 'file:../shared/huskyvoice.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow on signed HuskyVoice call, appointment and slot events',
+		defaults: { name: 'HuskyVoice Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'huskyVoiceApi',
+				required: true,
+				displayOptions: { show: { registration: ['automatic'] } },
+			},
+			{
+				name: 'huskyVoiceWebhookSecretApi',
+				required: true,
+				testedBy: 'huskyVoiceSigningSecretTest',
+				displayOptions: { show: { registration: ['manual'], verifySignature: [true] } },
+			},
+		],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: [
+			{
+				displayName: 'Registration',
+				name: 'registration',
+				type: 'options',
+				options: [
+					{
+						name: 'Automatic',
+						value: 'automatic',
+						description:
+							'The node registers its URL with HuskyVoice on activation and removes it on deactivation (needs an account with the webhook endpoint API)',
+					},
+					{
+						name: 'Manual',
+						value: 'manual',
+						description: 'You add the URL in the HuskyVoice dashboard; works with every account',
+					},
+				],
+				default: 'manual',
+			},
+			{
+				displayName: `In the HuskyVoice dashboard open ${DASHBOARD_WEBHOOKS_PATH}, paste this node's Production URL (see Webhook URLs above), choose the events, and copy the endpoint's signing secret into the credential. The Test URL is a different URL: add it as its own endpoint only while you test.`,
+				name: 'manualNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { registration: ['manual'] } },
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: [],
+				description: 'The HuskyVoice events that start the workflow; others are acknowledged and ignored',
+				options: [
+					{ name: 'All Events', value: ALL_EVENTS_OPTION, description: 'Every HuskyVoice event' },
+					{ name: 'Appointment Cancelled', value: 'appointment.cancelled' },
+					{ name: 'Appointment Completed', value: 'appointment.completed' },
+					{ name: 'Appointment Created', value: 'appointment.created' },
+					{ name: 'Appointment Updated', value: 'appointment.updated' },
+					{ name: 'Call Answered', value: 'call.answered' },
+					{ name: 'Call Completed', value: 'call.completed' },
+					{ name: 'Call Disallowed', value: 'call.disallowed', description: 'Blocked by DND, credits or policy' },
+					{ name: 'Call Failed', value: 'call.failed' },
+					{ name: 'Call Initiated', value: 'call.initiated' },
+					{ name: 'Slot Created', value: 'slot.created' },
+					{ name: 'Slot Updated', value: 'slot.updated' },
+				],
+			},
+			{
+				displayName: 'Verify Signature',
+				name: 'verifySignature',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to accept only deliveries whose X-Husky-Signature (or X-Webhook-Signature) header matches the signing secret',
+			},
+			{
+				displayName:
+					'Signature verification is off: anyone who learns this URL can start the workflow with made-up events. Turn it on for production workflows.',
+				name: 'unsignedWarning',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { verifySignature: [false] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Include Raw Payload',
+						name: 'includeRawPayload',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to add the event exactly as HuskyVoice sent it under "raw"',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			/**
+			 * HuskyVoice has no endpoint that checks a signing secret, so this checks what can be
+			 * checked here: that a whole secret was pasted. The first signed delivery proves the rest.
+			 */
+			async huskyVoiceSigningSecretTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const secret = credential.data?.signingSecret;
+				if (typeof secret !== 'string' || secret.trim() === '') {
+					return { status: 'Error', message: 'Paste the endpoint’s signing secret' };
+				}
+				if (secret !== secret.trim() || /\s/.test(secret)) {
+					return { status: 'Error', message: 'The signing secret contains spaces or line breaks — copy it again' };
+				}
+				return {
+					status: 'OK',
+					message: 'Secret stored. It is proven by the first signed HuskyVoice delivery (a wrong secret is answered 401)',
+				};
+			},
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				if (isManual(this)) return true;
+				const url = ownUrl(this);
+				const stored = registrationFor(this.getWorkflowStaticData('node'), url);
+				if (!stored) return false;
+				const remote = await listOwnEndpoints.call(this, url);
+				return remote.some(
+					(endpoint) => endpoint.id === stored.endpointId && sameEvents(endpoint.events, wantedEvents(this)),
+				);
+			},
+
+			async create(this: IHookFunctions): Promise<boolean> {
+				if (isManual(this)) return true;
+				const url = ownUrl(this);
+				// Endpoints left at this URL (other events, or a secret this node no longer knows) go first.
+				for (const stale of await listOwnEndpoints.call(this, url)) {
+					await deleteEndpoint.call(this, stale.id);
+				}
+				const registration = await createEndpoint.call(this, url, wantedEvents(this));
+				storeRegistration(this.getWorkflowStaticData('node'), url, registration);
+				return true;
+			},
+
+			async delete(this: IHookFunctions): Promise<boolean> {
+				if (isManual(this)) return true;
+				const url = ownUrl(this);
+				const staticData = this.getWorkflowStaticData('node');
+				const stored = registrationFor(staticData, url);
+				try {
+					if (stored) await deleteEndpoint.call(this, stored.endpointId);
+					return true;
+				} catch (error) {
+					// Left behind remotely; the next create removes whatever is still at this URL.
+					this.logger.warn(`HuskyVoice Trigger could not delete its webhook endpoint: ${(error as Error).message}`);
+					return false;
+				} finally {
+					forgetRegistration(staticData, url);
+				}
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		try {
+			const rawBody = await rawBodyOf(this.getRequestObject());
+			if (!(await verifyDelivery(this, rawBody))) {
+				this.logger.warn('HuskyVoice Trigger refused a delivery: missing or invalid signature');
+				return refuseDelivery(this, 401, 'Invalid or missing signature');
+			}
+			const body = rawBody ? parseEventBody(rawBody) : parsedBodyOf(this);
+			if (!body) return refuseDelivery(this, 400, 'The body is not a HuskyVoice event');
+
+			const decision = filterDelivery(this, body);
+			if (decision === 'notSelected') return acknowledgeDelivery('event not selected');
+			if (decision === 'duplicate') return acknowledgeDelivery('event already delivered');
+			return emitEvent(this, body);
+		} catch (error) {
+			// A throw here would make n8n start an error execution; answer 500 so HuskyVoice retries.
+			this.logger.error(`HuskyVoice Trigger could not handle a delivery: ${(error as Error).name}`);
+			try {
+				return refuseDelivery(this, 500, 'The delivery could not be processed');
+			} catch {
+				return { webhookResponse: { received: false } };
+			}
+		}
+	}
+}
+
+/** Only reached with verification off and no raw body: n8n's parsed JSON is all there is. */
+function parsedBodyOf(context: IWebhookFunctions): IDataObject | undefined {
+	const body = context.getBodyData();
+	return parseEventBody(Buffer.from(JSON.stringify(body ?? null)));
+}

@@ -1,0 +1,70 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/** One operation on one item; it never loops over items and never catches to continue. */
+export type ItemOperation = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<IDataObject | IDataObject[]>;
+
+export interface RunItemsOptions {
+	/** Items whose requests may be in flight at once; 1 (the default) runs them one after another. */
+	maxInFlight?: number;
+}
+
+type NodeError = NodeApiError | NodeOperationError;
+
+/** The error as n8n shows it, tied to its item; other errors are wrapped, never rethrown raw. */
+function nodeErrorFor(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+/**
+ * The item loop of every HuskyVoice node with operations: runs `operation` once per input item,
+ * pairs each output with its input and keeps input order. On a failure it either stops (requests
+ * already sent finish; the first failing item's error is thrown) or, with Continue On Fail, emits
+ * `{ error, description }` paired with the failing item and carries on.
+ */
+export async function runItems(
+	context: IExecuteFunctions,
+	operation: ItemOperation,
+	options: RunItemsOptions = {},
+): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const continueOnFail = context.continueOnFail();
+	const results: INodeExecutionData[][] = new Array(items.length);
+	let failure: { itemIndex: number; error: NodeError } | undefined;
+	let next = 0;
+
+	const runItem = async (itemIndex: number): Promise<void> => {
+		try {
+			const data = await operation.call(context, itemIndex);
+			results[itemIndex] = context.helpers.constructExecutionMetaData(context.helpers.returnJsonArray(data), {
+				itemData: { item: itemIndex },
+			});
+		} catch (caught) {
+			const error = nodeErrorFor(context, caught, itemIndex);
+			if (continueOnFail) {
+				const json: IDataObject = { error: error.message };
+				if (error.description) json.description = error.description;
+				results[itemIndex] = context.helpers.constructExecutionMetaData(context.helpers.returnJsonArray(json), {
+					itemData: { item: itemIndex },
+				});
+			} else if (!failure || itemIndex < failure.itemIndex) {
+				failure = { itemIndex, error };
+			}
+		}
+	};
+
+	const worker = async (): Promise<void> => {
+		while (next < items.length && !failure) await runItem(next++);
+	};
+	const workers = Math.max(1, Math.min(options.maxInFlight ?? 1, items.length));
+	await Promise.all(Array.from({ length: workers }, worker));
+	if (failure) throw failure.error;
+	return [results.flat()];
+}

@@ -1,0 +1,203 @@
+import { appointmentEventView, publicSlot } from './appointments.cjs';
+import { publicCall } from './calls.cjs';
+import { parseConfigPatch } from './config.cjs';
+import { APPOINTMENT_EVENTS, CALL_EVENTS, SLOT_EVENTS, callEnvelope, resourceEnvelope, type EnvelopeBuilder } from './events.cjs';
+import { parseFault } from './faults.cjs';
+import { apiError, isObject, parseJsonObject, type Handler, type JsonObject, type Reply, type RequestContext } from './http.cjs';
+import { advanceCall, CALL_STATUSES, restartAutoAdvance } from './lifecycle.cjs';
+import { emit, postOnce, redeliver, subscribersOf } from './outbound.cjs';
+import { Router } from './router.cjs';
+import { apiRoutes } from './routes.cjs';
+import { randomHex, type SandboxState } from './state.cjs';
+import type { CallStatus } from './types.cjs';
+import { addSubscription, parseSubscriptionInput } from './webhooks.cjs';
+
+const ok = (body: unknown): Reply => ({ status: 200, body });
+const bad = (message: string): Reply => apiError(400, 'invalid_request', message);
+const missing = (what: string): Reply => apiError(404, 'not_found', `${what} not found`);
+
+/** Runs `then` with the parsed JSON body, or answers 400. */
+function withBody(ctx: RequestContext, then: (body: JsonObject) => Reply | Promise<Reply>): Reply | Promise<Reply> {
+	const parsed = parseJsonObject(ctx.rawBody);
+	return 'error' in parsed ? bad(parsed.error) : then(parsed.value);
+}
+
+const STATUS_OF_CALL_EVENT: Record<string, CallStatus> = {
+	'call.initiated': 'initiated',
+	'call.answered': 'in_progress',
+	'call.completed': 'completed',
+	'call.failed': 'failed',
+	'call.disallowed': 'disallowed',
+};
+
+/** The envelope for an admin-emitted event: the named resource's current view, overlaid with `data`. */
+function envelopeFor(state: SandboxState, body: JsonObject): EnvelopeBuilder | Reply {
+	const type = body.event_type;
+	const extra = isObject(body.data) ? body.data : {};
+	if (typeof type !== 'string') return bad('event_type is required');
+	if (CALL_EVENTS.includes(type)) {
+		const call = typeof body.call_id === 'string' ? state.calls.get(body.call_id) : undefined;
+		if (body.call_id !== undefined && !call) return missing(`Call ${String(body.call_id)}`);
+		const base = call
+			? publicCall(call)
+			: { call_id: `call_${randomHex(10)}`, agent_id: 'agent_sandbox', status: STATUS_OF_CALL_EVENT[type] };
+		return callEnvelope(type, { ...base, ...extra });
+	}
+	if (APPOINTMENT_EVENTS.includes(type)) {
+		const appointment = typeof body.appointment_id === 'string' ? state.appointments.get(body.appointment_id) : undefined;
+		if (body.appointment_id !== undefined && !appointment) return missing(`Appointment ${String(body.appointment_id)}`);
+		return resourceEnvelope(type, 'appointment', { ...(appointment && appointmentEventView(state, appointment)), ...extra });
+	}
+	if (SLOT_EVENTS.includes(type)) {
+		const slot = typeof body.slot_id === 'string' ? state.slots.get(body.slot_id) : undefined;
+		if (body.slot_id !== undefined && !slot) return missing(`Slot ${String(body.slot_id)}`);
+		return resourceEnvelope(type, 'slot', { ...(slot && publicSlot(slot)), ...extra });
+	}
+	return bad(`unknown event_type ${type}; known: ${[...CALL_EVENTS, ...APPOINTMENT_EVENTS, ...SLOT_EVENTS].join(', ')}`);
+}
+
+function deliveriesOf(state: SandboxState, eventId: string) {
+	return state.deliveries.filter((d) => d.event_id === eventId);
+}
+
+const emitEvent: Handler = (ctx) =>
+	withBody(ctx, async (body) => {
+		const { state } = ctx;
+		const envelope = envelopeFor(state, body);
+		if (typeof envelope !== 'function') return envelope;
+		const type = body.event_type as string;
+		const subscribers = subscribersOf(state, type).length;
+		const { event_id, done } = emit(state, type, envelope);
+		if (body.wait === true) await done;
+		return { status: 201, body: { event_id, subscribers, deliveries: deliveriesOf(state, event_id) } };
+	});
+
+const redeliverEvent: Handler = (ctx) =>
+	withBody(ctx, async (body) => {
+		const { state, params } = ctx;
+		const event = state.events.get(params.id);
+		if (!event) return missing(`Event ${params.id}`);
+		const done = redeliver(state, event);
+		if (body.wait === true) await done;
+		return ok({ event_id: event.event_id, subscribers: subscribersOf(state, event.event_type).length });
+	});
+
+const advance: Handler = (ctx) =>
+	withBody(ctx, (body) => {
+		const { state, params } = ctx;
+		const call = state.calls.get(params.id);
+		if (!call) return missing(`Call ${params.id}`);
+		const to = body.to as CallStatus | undefined;
+		if (to !== undefined && !CALL_STATUSES.includes(to)) return bad(`to must be one of ${CALL_STATUSES.join(', ')}`);
+		const result = advanceCall(state, call, to);
+		return result.error ? apiError(409, 'call_not_advanceable', result.error) : ok(call);
+	});
+
+const setFault: Handler = (ctx) =>
+	withBody(ctx, (body) => {
+		const route = body.route;
+		const known = [...apiRoutes.keys(), '*'];
+		if (typeof route !== 'string' || !known.includes(route)) return bad(`route must be one of ${known.join(' | ')}`);
+		const fault = parseFault(body);
+		if (typeof fault === 'string') return bad(fault);
+		ctx.state.faults.set(route, fault);
+		return ok({ route, ...fault });
+	});
+
+const clearFaults: Handler = ({ state, query }) => {
+	const route = query.get('route');
+	if (route) state.faults.delete(route);
+	else state.faults.clear();
+	return ok(Object.fromEntries(state.faults));
+};
+
+const setConfig: Handler = (ctx) =>
+	withBody(ctx, (body) => {
+		const { state } = ctx;
+		const patch = parseConfigPatch(body);
+		if ('error' in patch) return bad(patch.error as string);
+		const autoAdvanceChanged = patch.autoAdvanceMs !== undefined && patch.autoAdvanceMs !== state.config.autoAdvanceMs;
+		for (const key of Object.keys(body)) Object.assign(state.config, { [key]: patch[key as keyof typeof patch] });
+		if (autoAdvanceChanged) restartAutoAdvance(state);
+		return ok(state.config);
+	});
+
+const addWebhook: Handler = (ctx) =>
+	withBody(ctx, (body) => {
+		const input = parseSubscriptionInput(body);
+		return 'error' in input ? bad(input.error) : { status: 201, body: addSubscription(ctx.state, input, 'dashboard') };
+	});
+
+const rawDelivery: Handler = (ctx) =>
+	withBody(ctx, async (body) => {
+		const { url, headers = {} } = body;
+		if (typeof url !== 'string') return bad('url is required');
+		if (typeof body.body !== 'string') return bad('body must be a string (the exact bytes to send)');
+		if (!isObject(headers) || !Object.values(headers).every((v) => typeof v === 'string')) {
+			return bad('headers must be an object of strings');
+		}
+		return ok(await postOnce(ctx.state, url, body.body, headers as Record<string, string>));
+	});
+
+const info: Handler = ({ state }) =>
+	ok({
+		baseUrl: `${state.origin}/v1`,
+		adminUrl: `${state.origin}/__admin`,
+		apiKey: state.apiKey,
+		inboundToken: state.inboundToken,
+		inboundHookUrl: `${state.origin}/v1/hooks/${state.inboundToken}`,
+		inboundSigningSecret: state.config.inboundSigningSecret ?? null,
+		routes: apiRoutes.keys(),
+		config: state.config,
+	});
+
+const adminRoutes = new Router()
+	.add('GET /__admin', info)
+	.add('POST /__admin/reset', (ctx) =>
+		withBody(ctx, (body) => {
+			ctx.state.reset({ keepWebhooks: body.keepWebhooks === true });
+			return ok({ reset: true });
+		}),
+	)
+	.add('GET /__admin/config', ({ state }) => ok(state.config))
+	.add('POST /__admin/config', setConfig)
+	.add('GET /__admin/calls', ({ state }) => ok([...state.calls.values()]))
+	.add('GET /__admin/calls/:id', ({ state, params }) => {
+		const call = state.calls.get(params.id);
+		return call ? ok(call) : missing(`Call ${params.id}`);
+	})
+	.add('POST /__admin/calls/:id/advance', advance)
+	.add('GET /__admin/appointments', ({ state }) => ok([...state.appointments.values()]))
+	.add('GET /__admin/slots', ({ state }) => ok([...state.slots.values()]))
+	.add('GET /__admin/requests', ({ state, query }) => {
+		const method = query.get('method')?.toUpperCase();
+		const path = query.get('path');
+		return ok(state.requests.filter((r) => (!method || r.method === method) && (!path || r.path.startsWith(path))));
+	})
+	.add('GET /__admin/deliveries', ({ state, query }) => {
+		const eventId = query.get('event_id');
+		return ok(eventId ? deliveriesOf(state, eventId) : state.deliveries);
+	})
+	.add('GET /__admin/events', ({ state }) => ok([...state.events.values()]))
+	.add('POST /__admin/events', emitEvent)
+	.add('POST /__admin/events/:id/redeliver', redeliverEvent)
+	.add('POST /__admin/inbound/rotate', ({ state }) => {
+		state.inboundToken = randomHex(24);
+		return ok({ token: state.inboundToken });
+	})
+	.add('GET /__admin/faults', ({ state }) => ok(Object.fromEntries(state.faults)))
+	.add('POST /__admin/faults', setFault)
+	.add('DELETE /__admin/faults', clearFaults)
+	.add('GET /__admin/webhooks', ({ state }) => ok([...state.subscriptions.values()]))
+	.add('POST /__admin/webhooks', addWebhook)
+	.add('DELETE /__admin/webhooks/:id', ({ state, params }) =>
+		state.subscriptions.delete(params.id) ? ok({ id: params.id, deleted: true }) : missing(`Webhook ${params.id}`),
+	)
+	.add('POST /__admin/raw-delivery', rawDelivery);
+
+/** The test-only admin API: no auth, no rate limit, not recorded. */
+export async function handleAdmin(ctx: RequestContext, path: string): Promise<Reply> {
+	const found = adminRoutes.match(ctx.req.method ?? '', path);
+	if (!found) return apiError(404, 'not_found', `No admin route ${ctx.req.method} ${path}`);
+	return found.route.handler({ ...ctx, params: found.params });
+}

@@ -1,0 +1,46 @@
+import type { JsonObject } from './http.cjs';
+import type { SandboxConfig } from './types.cjs';
+
+export const DEFAULT_CONFIG: SandboxConfig = {
+	rateLimit: { limit: 60, windowMs: 60_000 },
+	autoAdvanceMs: 0,
+	deliveryRetryDelaysMs: [200, 1000, 3000],
+	deliveryTimeoutMs: 5000,
+	webhooksApiEnabled: true,
+	legacySignatureHeader: false,
+	flatCancelResponse: false,
+	duplicateDeliveries: false,
+};
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isPositive = (v: unknown): v is number => isCount(v) && v > 0;
+
+type Check = (value: unknown) => boolean;
+const CHECKS: Record<keyof SandboxConfig, [Check, string]> = {
+	rateLimit: [
+		(v) => typeof v === 'object' && v !== null && isPositive((v as JsonObject).limit) && isPositive((v as JsonObject).windowMs),
+		'{ limit, windowMs } with positive integers',
+	],
+	autoAdvanceMs: [isCount, 'a non-negative integer (0 = off)'],
+	deliveryRetryDelaysMs: [(v) => Array.isArray(v) && v.every(isCount), 'an array of non-negative integers'],
+	deliveryTimeoutMs: [isPositive, 'a positive integer'],
+	webhooksApiEnabled: [(v) => typeof v === 'boolean', 'a boolean'],
+	legacySignatureHeader: [(v) => typeof v === 'boolean', 'a boolean'],
+	flatCancelResponse: [(v) => typeof v === 'boolean', 'a boolean'],
+	duplicateDeliveries: [(v) => typeof v === 'boolean', 'a boolean'],
+	credits: [(v) => v === null || isCount(v), 'a non-negative integer, or null for unlimited'],
+	dailyInboundQuota: [(v) => v === null || isCount(v), 'a non-negative integer, or null for unlimited'],
+	inboundSigningSecret: [(v) => v === null || (typeof v === 'string' && v !== ''), 'a non-empty string, or null for off'],
+};
+
+/** Validates a partial config from the admin API; null clears an optional setting. */
+export function parseConfigPatch(body: JsonObject): Partial<SandboxConfig> | { error: string } {
+	const patch: JsonObject = {};
+	for (const [key, value] of Object.entries(body)) {
+		const check = CHECKS[key as keyof SandboxConfig];
+		if (!check) return { error: `unknown setting ${key}; known: ${Object.keys(CHECKS).join(', ')}` };
+		if (!check[0](value)) return { error: `${key} must be ${check[1]}` };
+		patch[key] = value === null ? undefined : value;
+	}
+	return patch as Partial<SandboxConfig>;
+}

@@ -1,0 +1,18 @@
+import { availabilityHandler, patchAppointmentHandler } from './appointments.cjs';
+import { cancelCallHandler, createCallHandler, deleteCallHandler, getCallHandler } from './calls-api.cjs';
+import { inboundHookHandler } from './inbound.cjs';
+import { Router } from './router.cjs';
+import { createWebhookHandler, deleteWebhookHandler, listWebhooksHandler } from './webhooks.cjs';
+
+/** The HuskyVoice API; each key is also the route's fault-injection key. */
+export const apiRoutes = new Router()
+	.add('POST /v1/calls', createCallHandler)
+	.add('GET /v1/calls/:id', getCallHandler)
+	.add('POST /v1/calls/:id/cancel', cancelCallHandler)
+	.add('DELETE /v1/calls/:id', deleteCallHandler)
+	.add('PATCH /v1/appointments/:id', patchAppointmentHandler)
+	.add('GET /v1/appointment-slots/availability', availabilityHandler)
+	.add('POST /v1/hooks/:token', inboundHookHandler, { public: true })
+	.add('POST /v1/webhooks', createWebhookHandler)
+	.add('GET /v1/webhooks', listWebhooksHandler)
+	.add('DELETE /v1/webhooks/:id', deleteWebhookHandler);

@@ -1,0 +1,103 @@
+import { randomBytes } from 'crypto';
+import type { ClientRequest } from 'http';
+
+import { Scheduler } from './scheduler.cjs';
+import { seedAppointments, seedSlots } from './seed.cjs';
+import type {
+	Appointment,
+	CallRecord,
+	DeliveryAttempt,
+	EmittedEvent,
+	Fault,
+	RecordedRequest,
+	SandboxConfig,
+	Slot,
+	Subscription,
+} from './types.cjs';
+
+export const ORG_ID = 'org_sandbox';
+const MAX_RECORDED_REQUESTS = 10_000;
+
+export function randomHex(bytes: number): string {
+	return randomBytes(bytes).toString('hex');
+}
+
+export function now(): string {
+	return new Date().toISOString();
+}
+
+/** Everything the sandbox knows. Tests may read (and poke) it directly via `sandbox.state`. */
+export class SandboxState {
+	readonly scheduler = new Scheduler();
+	/** Outbound HTTP requests still running, aborted on stop. */
+	readonly inflight = new Set<ClientRequest>();
+	origin = '';
+	/** Bumped on reset/stop so that work started before it (delivery retries) ends quietly. */
+	epoch = 0;
+	inboundToken: string;
+	config: SandboxConfig;
+
+	calls = new Map<string, CallRecord>();
+	idempotencyKeys = new Map<string, string>();
+	autoAdvanceTimers = new Map<string, NodeJS.Timeout | undefined>();
+	appointments = new Map<string, Appointment>();
+	slots = new Map<string, Slot>();
+	subscriptions = new Map<string, Subscription>();
+	events = new Map<string, EmittedEvent>();
+	deliveries: DeliveryAttempt[] = [];
+	requests: RecordedRequest[] = [];
+	faults = new Map<string, Fault>();
+	rateWindows = new Map<string, number[]>();
+	inboundUsage = { day: '', count: 0 };
+	private sequence = 0;
+
+	constructor(
+		readonly apiKey: string,
+		private readonly initialToken: string,
+		private readonly initialConfig: SandboxConfig,
+	) {
+		this.inboundToken = initialToken;
+		this.config = structuredClone(initialConfig);
+		this.seed();
+	}
+
+	nextId(): number {
+		return ++this.sequence;
+	}
+
+	recordRequest(entry: Omit<RecordedRequest, 'id'>): void {
+		this.requests.push({ id: this.nextId(), ...entry });
+		if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
+	}
+
+	/** Back to the state right after start: seed data, startup options, original inbound token. */
+	reset(options: { keepWebhooks?: boolean } = {}): void {
+		this.stopActivity();
+		this.inboundToken = this.initialToken;
+		this.config = structuredClone(this.initialConfig);
+		this.calls.clear();
+		this.idempotencyKeys.clear();
+		this.events.clear();
+		this.deliveries = [];
+		this.requests = [];
+		this.faults.clear();
+		this.rateWindows.clear();
+		this.inboundUsage = { day: '', count: 0 };
+		if (!options.keepWebhooks) this.subscriptions.clear();
+		this.seed();
+	}
+
+	/** Clears every timer and aborts every outbound delivery still running. */
+	stopActivity(): void {
+		this.epoch++;
+		this.scheduler.clearAll();
+		this.autoAdvanceTimers.clear();
+		for (const request of this.inflight) request.destroy();
+		this.inflight.clear();
+	}
+
+	private seed(): void {
+		this.appointments = new Map(seedAppointments().map((a) => [a.appointment_id, a]));
+		this.slots = new Map(seedSlots().map((s) => [s.slot_id, s]));
+	}
+}

@@ -1,0 +1,159 @@
+export type CallStatus =
+	| 'scheduled'
+	| 'queued'
+	| 'initiated'
+	| 'ringing'
+	| 'in_progress'
+	| 'completed'
+	| 'failed'
+	| 'disallowed'
+	| 'cancelled';
+
+export type CallOutcome = 'completed' | 'failed' | 'disallowed';
+
+export type Scalar = string | number | boolean | null;
+
+export interface CallError {
+	code: string;
+	message: string;
+}
+
+/** A call as the API shows it, plus `sandbox` bookkeeping that is never sent to clients. */
+export interface CallRecord {
+	call_id: string;
+	status: CallStatus;
+	agent_id: string;
+	contact_number: string | null;
+	contact_name: string | null;
+	contact_email: string | null;
+	additional_info: Record<string, Scalar>;
+	scheduled_at: string;
+	completed_at: string | null;
+	error: CallError | null;
+	created_at: string;
+	updated_at: string;
+	cancelled_at?: string;
+	summary?: string | null;
+	transcript?: Array<{ speaker: string; text: string }> | null;
+	call_analytics?: { summary: string; next_step: string } | null;
+	recording_url?: string | null;
+	duration_seconds?: number;
+	outcome?: string;
+	sandbox: {
+		source: 'api' | 'inbound';
+		idempotencyKey?: string;
+		plannedOutcome: CallOutcome;
+		plannedError?: CallError;
+		deletedAt?: string;
+		history: Array<{ status: CallStatus; at: string }>;
+	};
+}
+
+export type Session = 'Morning' | 'Afternoon' | 'Evening';
+
+export interface Appointment {
+	appointment_id: string;
+	appointment_type: string;
+	branch_id: string;
+	date: string;
+	session: Session;
+	batch: string;
+	token: string;
+	patient_name: string;
+	parent_phone: string;
+	assigned_doctor: string;
+	status: 'confirmed' | 'completed' | 'cancelled';
+	external_reference_id: string;
+	created_at: string;
+	updated_at: string;
+	notes?: string;
+}
+
+/** `date` is sandbox bookkeeping (which calendar day the slot is on); the API shows `day`. */
+export interface Slot {
+	slot_id: string;
+	calendar_id: string;
+	branch_id: string;
+	day: string;
+	session: Session;
+	batch: string;
+	start_time: string;
+	end_time: string;
+	appointment_type: string;
+	max_slots: number;
+	ai_slots: number;
+	filled_slots: number;
+	available_slots: number;
+	status: 'OPEN';
+	date: string;
+}
+
+export interface Subscription {
+	id: string;
+	url: string;
+	events: string[];
+	secret: string;
+	created_at: string;
+	created_via: 'api' | 'dashboard';
+}
+
+export interface EmittedEvent {
+	event_id: string;
+	event_type: string;
+	created_at: string;
+	/** The exact bytes every delivery of this event carries. */
+	raw: string;
+}
+
+export interface DeliveryAttempt {
+	id: number;
+	event_id: string;
+	event_type: string;
+	subscription_id: string;
+	url: string;
+	attempt: number;
+	kind: 'original' | 'redelivery' | 'duplicate';
+	status: number | null;
+	ok: boolean;
+	error?: string;
+	latencyMs: number;
+	at: string;
+	signature_header: string;
+	signature: string;
+	body: string;
+}
+
+export interface RecordedRequest {
+	id: number;
+	at: string;
+	method: string;
+	path: string;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+}
+
+export interface Fault {
+	latencyMs?: number;
+	failTimes?: number;
+	dropAfterCommitTimes?: number;
+	rateLimitTimes?: number;
+	retryAfterSeconds?: number;
+}
+
+export interface SandboxConfig {
+	rateLimit: { limit: number; windowMs: number };
+	autoAdvanceMs: number;
+	deliveryRetryDelaysMs: number[];
+	deliveryTimeoutMs: number;
+	webhooksApiEnabled: boolean;
+	legacySignatureHeader: boolean;
+	flatCancelResponse: boolean;
+	/** Deliver every event twice (same event_id), as a real at-least-once sender sometimes does. */
+	duplicateDeliveries: boolean;
+	/** undefined = unlimited. */
+	credits?: number;
+	/** undefined = unlimited. */
+	dailyInboundQuota?: number;
+	/** undefined = inbound hooks need no signature. */
+	inboundSigningSecret?: string;
+}

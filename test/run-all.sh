@@ -9,5 +9,5 @@ step "unit + integration"; npx jest --selectProjects unit
 if [ "${HUSKYVOICE_SKIP_E2E:-}" = "1" ]; then
 	echo "HUSKYVOICE_SKIP_E2E=1: real-n8n end-to-end suite skipped"
 else
-	step "end-to-end (real n8n)"; npx jest --selectProjects e2e --runInBand --passWithNoTests
+	step "end-to-end (real n8n)"; npx jest --selectProjects e2e --runInBand
 fi

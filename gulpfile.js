@@ -18,11 +18,14 @@ function walk(dir) {
 	});
 }
 
+// n8n-node build copies every .png/.svg in the repo (test screenshots too) and tsc emits maps.
 function pruneDist(done) {
+	for (const entry of fs.readdirSync('dist')) {
+		if (!['nodes', 'credentials'].includes(entry)) fs.rmSync(path.join('dist', entry), { recursive: true });
+	}
 	for (const file of walk('dist')) {
 		if (!SHIPPED.test(file)) fs.rmSync(file);
 	}
-	for (const stray of ['dist/package.json', 'dist/tsconfig.tsbuildinfo']) fs.rmSync(stray, { force: true });
 	done();
 }
 

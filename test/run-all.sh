@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s ==\n' "$*"; }
 step build; npm run build
 step lint; npx n8n-node lint
+step "type-check tests"; npx tsc -p tsconfig.test.json --noEmit
 step "unit + integration"; npx jest --selectProjects unit
 if [ "${HUSKYVOICE_SKIP_E2E:-}" = "1" ]; then
 	echo "HUSKYVOICE_SKIP_E2E=1: real-n8n end-to-end suite skipped"

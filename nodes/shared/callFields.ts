@@ -8,6 +8,16 @@ import {
 	validatePhone,
 } from './validation';
 
+export const callIdField: INodeProperties = {
+	displayName: 'Call ID',
+	name: 'callId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'call_abc123',
+	description: 'The call_id HuskyVoice returned when the call was created',
+};
+
 /** Call fields shared by the HuskyVoice node (POST /calls) and the Inbound Webhook node (call.create). */
 export const callCreateFields: INodeProperties[] = [
 	{

@@ -68,3 +68,21 @@ export async function runItems(
 	if (failure) throw failure.error;
 	return [results.flat()];
 }
+
+/** Picks the operation for the node's `resource` and `operation` parameters and runs it per item. */
+export async function routeItems(
+	context: IExecuteFunctions,
+	operations: Record<string, ItemOperation>,
+	options: RunItemsOptions = {},
+): Promise<INodeExecutionData[][]> {
+	const resource = context.getNodeParameter('resource', 0) as string;
+	const operation = context.getNodeParameter('operation', 0) as string;
+	const execute = operations[`${resource}:${operation}`];
+	if (!execute) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
+	}
+	return await runItems(context, execute, options);
+}

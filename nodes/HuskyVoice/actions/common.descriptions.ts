@@ -1,15 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const callIdField: INodeProperties = {
-	displayName: 'Call ID',
-	name: 'callId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'call_abc123',
-	description: 'The ID HuskyVoice returned when the call was created (call_id)',
-};
-
 export const appointmentIdField: INodeProperties = {
 	displayName: 'Appointment ID',
 	name: 'appointmentId',

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { runItems } from '../../shared/runItems';
+import { routeItems } from '../../shared/runItems';
 import * as appointment from './appointment';
 import * as call from './call';
 import type { HuskyVoiceOperation } from './node.type';
@@ -23,11 +22,5 @@ const operations: Record<string, HuskyVoiceOperation> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = operations[`${resource}:${operation}`];
-	if (!execute) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
-	return await runItems(this, execute, { maxInFlight: MAX_ITEMS_IN_FLIGHT });
+	return await routeItems(this, operations, { maxInFlight: MAX_ITEMS_IN_FLIGHT });
 }

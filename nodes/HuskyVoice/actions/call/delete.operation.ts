@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { huskyVoiceApiRequest } from '../../../shared/transport';
-import { callIdField } from '../common.descriptions';
+import { callIdField } from '../../../shared/callFields';
 import { callIdOf, callNotFound } from './callId';
 
 const properties: INodeProperties[] = [

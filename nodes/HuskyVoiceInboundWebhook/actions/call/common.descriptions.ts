@@ -1,15 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const callIdField: INodeProperties = {
-	displayName: 'Call ID',
-	name: 'callId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'call_abc123',
-	description: 'The call_id HuskyVoice returned when the call was created',
-};
-
 /** Shown on every operation; the daily inbound quota usually resets only the next day. */
 export const inboundOptions: INodeProperties = {
 	displayName: 'Options',

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { requireString } from '../../../shared/validation';
 import { inboundWebhookRequest } from '../../transport';
-import { callIdField } from './common.descriptions';
+import { callIdField } from '../../../shared/callFields';
 
 const properties: INodeProperties[] = [
 	{

@@ -7,9 +7,8 @@ const path = require('path');
 
 const repo = path.resolve(__dirname, '../..');
 // Unpacked inside the repo so that n8n-workflow resolves from its node_modules, as n8n provides it.
-fs.mkdirSync(path.join(repo, '.cache'), { recursive: true });
-const work = fs.mkdtempSync(path.join(repo, '.cache', 'verify-'));
-const problems = [];
+let work;
+let problems = [];
 const fail = (message) => problems.push(message);
 
 function walk(dir) {
@@ -20,6 +19,8 @@ function walk(dir) {
 }
 
 function pack() {
+	fs.mkdirSync(path.join(repo, '.cache'), { recursive: true });
+	work = fs.mkdtempSync(path.join(repo, '.cache', 'verify-'));
 	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: repo }).toString();
 	const tarball = path.join(work, JSON.parse(out)[0].filename);
 	execFileSync('tar', ['-xzf', tarball, '-C', work]);
@@ -74,7 +75,8 @@ function checkIcon(owner, dir, icon) {
 }
 
 function checkTypes(pkg, root) {
-	for (const entry of pkg.n8n.credentials) {
+	const present = (entry) => fs.existsSync(path.join(root, entry)); // absent ones are reported already
+	for (const entry of pkg.n8n.credentials.filter(present)) {
 		const file = path.join(root, entry);
 		const credential = loadExport(file);
 		if (!/Api$/.test(credential.constructor.name) || !/Api$/.test(credential.name)) fail(`${entry}: credential names must end in Api`);
@@ -83,7 +85,7 @@ function checkTypes(pkg, root) {
 		}
 		checkIcon(entry, path.dirname(file), credential.icon);
 	}
-	for (const entry of pkg.n8n.nodes) {
+	for (const entry of pkg.n8n.nodes.filter(present)) {
 		const file = path.join(root, entry);
 		const { description } = loadExport(file);
 		checkIcon(entry, path.dirname(file), description.icon);
@@ -94,23 +96,36 @@ function checkTypes(pkg, root) {
 	}
 }
 
-try {
-	const { root, size } = pack();
+/** Every rule broken by the unpacked package at `root` (a folder holding package.json and dist/). */
+function verifyPackageDir(root) {
+	problems = [];
 	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 	checkPackageJson(pkg, root);
 	checkCode(root);
 	checkTypes(pkg, root);
-	const distBytes = walk(path.join(root, 'dist')).reduce((sum, f) => sum + fs.statSync(f).size, 0);
-	console.log(`tarball ${(size / 1024).toFixed(1)} KB, dist ${(distBytes / 1024).toFixed(1)} KB, ` +
-		`${Object.keys(pkg.dependencies || {}).length} runtime dependencies, ${pkg.n8n.nodes.length} nodes, ${pkg.n8n.credentials.length} credentials`);
-} catch (error) {
-	fail(`verification could not run: ${error.message}`);
-} finally {
-	fs.rmSync(work, { recursive: true, force: true });
+	return { problems, pkg };
 }
 
-if (problems.length) {
-	console.error(`verify: ${problems.length} problem(s)\n- ${problems.join('\n- ')}`);
-	process.exit(1);
+function main() {
+	let result = { problems: [] };
+	try {
+		const { root, size } = pack();
+		result = verifyPackageDir(root);
+		const { pkg } = result;
+		const distBytes = walk(path.join(root, 'dist')).reduce((sum, f) => sum + fs.statSync(f).size, 0);
+		console.log(`tarball ${(size / 1024).toFixed(1)} KB, dist ${(distBytes / 1024).toFixed(1)} KB, ` +
+			`${Object.keys(pkg.dependencies || {}).length} runtime dependencies, ${pkg.n8n.nodes.length} nodes, ${pkg.n8n.credentials.length} credentials`);
+	} catch (error) {
+		result.problems.push(`verification could not run: ${error.message}`);
+	} finally {
+		if (work) fs.rmSync(work, { recursive: true, force: true });
+	}
+	if (result.problems.length) {
+		console.error(`verify: ${result.problems.length} problem(s)\n- ${result.problems.join('\n- ')}`);
+		process.exit(1);
+	}
+	console.log('verify: the packed tarball meets n8n community-node rules');
 }
-console.log('verify: the packed tarball meets n8n community-node rules');
+
+module.exports = { verifyPackageDir };
+if (require.main === module) main();

@@ -1,0 +1,58 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'fs';
+import { join } from 'path';
+
+// Plain JS on purpose (it runs on the packed tarball without a build step).
+const { verifyPackageDir } = require('./verify-package.js') as {
+	verifyPackageDir: (root: string) => { problems: string[] };
+};
+
+const repo = join(__dirname, '..', '..');
+
+/** A copy of the built package inside the repo, so n8n-workflow resolves as n8n provides it. */
+function builtPackageCopy(): string {
+	const root = mkdtempSync(join(repo, '.cache', 'verify-test-'));
+	cpSync(join(repo, 'dist'), join(root, 'dist'), { recursive: true });
+	cpSync(join(repo, 'package.json'), join(root, 'package.json'));
+	return root;
+}
+
+describe('npm run verify', () => {
+	let root: string;
+	beforeEach(() => {
+		root = builtPackageCopy();
+	});
+	afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+	it('passes the package as built', () => {
+		expect(verifyPackageDir(root).problems).toEqual([]);
+	});
+
+	it('catches a runtime dependency, a forbidden import, process.env and a bare timer in node code', () => {
+		const pkgFile = join(root, 'package.json');
+		const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+		writeFileSync(pkgFile, JSON.stringify({ ...pkg, dependencies: { axios: '1.0.0' } }));
+		const transport = join(root, 'dist/nodes/shared/transport.js');
+		writeFileSync(
+			transport,
+			`${readFileSync(transport, 'utf8')}\nrequire("axios"); process.env.X; setTimeout(() => {}, 1);`,
+		);
+		const problems = verifyPackageDir(root).problems.join('\n');
+		expect(problems).toContain('runtime dependencies are not allowed: axios');
+		expect(problems).toContain('imports axios');
+		expect(problems).toContain('uses process.env');
+		expect(problems).toContain('uses a bare timer');
+	});
+
+	it('catches a missing dark icon, a missing codex file and a listed node that is not in the tarball', () => {
+		unlinkSync(join(root, 'dist/nodes/shared/huskyvoice.dark.svg'));
+		unlinkSync(join(root, 'dist/nodes/HuskyVoice/HuskyVoice.node.json'));
+		const pkgFile = join(root, 'package.json');
+		const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+		pkg.n8n.nodes.push('dist/nodes/Missing/Missing.node.js');
+		writeFileSync(pkgFile, JSON.stringify(pkg));
+		const problems = verifyPackageDir(root).problems.join('\n');
+		expect(problems).toContain('huskyvoice.dark.svg is missing');
+		expect(problems).toContain('HuskyVoice.node.js has no codex file');
+		expect(problems).toContain('dist/nodes/Missing/Missing.node.js, which is not in the tarball');
+	});
+});

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 // Plain JS on purpose (it runs on the packed tarball without a build step).
@@ -10,6 +10,7 @@ const repo = join(__dirname, '..', '..');
 
 /** A copy of the built package inside the repo, so n8n-workflow resolves as n8n provides it. */
 function builtPackageCopy(): string {
+	mkdirSync(join(repo, '.cache'), { recursive: true });
 	const root = mkdtempSync(join(repo, '.cache', 'verify-test-'));
 	cpSync(join(repo, 'dist'), join(root, 'dist'), { recursive: true });
 	cpSync(join(repo, 'package.json'), join(root, 'package.json'));

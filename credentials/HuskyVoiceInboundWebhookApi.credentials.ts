@@ -1,4 +1,13 @@
-import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+import { INBOUND_SIGNATURE_HEADER, INBOUND_TIMESTAMP_HEADER } from '../nodes/shared/constants';
+import { signInboundBody } from '../nodes/shared/signing';
 
 /** The account's secret inbound URL: whoever holds the token can place calls. */
 export class HuskyVoiceInboundWebhookApi implements ICredentialType {
@@ -41,25 +50,71 @@ export class HuskyVoiceInboundWebhookApi implements ICredentialType {
 		},
 	];
 
-	// Cancelling a call id that cannot exist is harmless: a valid token gets 404 (unknown call),
-	// a bad or rotated token 401.
+	/**
+	 * Signs requests made with this credential (the credential test, or an HTTP Request node
+	 * using it) when a signing secret is set, exactly like the node does: the body is serialised
+	 * once and those bytes are signed and sent. A hook that enforces signing answers unsigned
+	 * requests 401, so without this a correct credential failed its own test.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const secret = typeof credentials.signingSecret === 'string' ? credentials.signingSecret.trim() : '';
+		if (secret === '') return requestOptions;
+		const body =
+			typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body ?? {});
+		const timestamp = Math.floor(Date.now() / 1000);
+		return {
+			...requestOptions,
+			body,
+			headers: {
+				...requestOptions.headers,
+				'Content-Type': 'application/json',
+				[INBOUND_TIMESTAMP_HEADER]: String(timestamp),
+				[INBOUND_SIGNATURE_HEADER]: signInboundBody(secret, timestamp, body),
+			},
+		};
+	}
+
+	// Cancelling a call id that cannot exist is harmless: a valid token (and signature) gets 404
+	// (unknown call). n8n hands a credential test only the response BODY (with
+	// ignoreHttpStatusErrors the status is not part of it), so a refusal is recognised by the
+	// error code in HuskyVoice's `{ success: false, error, code }` body.
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
 			url: '={{ /^https?:\\/\\//.test($credentials.token) ? $credentials.token : $credentials.baseUrl.replace(/\\/+$/, "") + "/hooks/" + encodeURIComponent($credentials.token) }}',
 			body: { action: 'call.cancel', data: { call_id: 'n8n-credential-test' } },
 			json: true,
-			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		},
 		rules: [
 			{
 				type: 'responseSuccessBody',
 				properties: {
-					key: 'statusCode',
-					value: 401,
+					key: 'code',
+					value: 'UNAUTHORIZED',
 					message:
-						'HuskyVoice refused the token (invalid or rotated), or this hook only accepts signed requests — copy the inbound URL again from Integrations → Inbound Webhook',
+						'HuskyVoice refused the token (invalid or rotated) — copy the inbound URL again from Integrations → Inbound Webhook',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 'INVALID_SIGNATURE',
+					message:
+						'HuskyVoice accepted the token but refused the request signature — this hook requires signing: copy its Inbound Signing Secret again from Integrations → Inbound Webhook',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 'unauthorized',
+					message:
+						'HuskyVoice refused the token (invalid or rotated) — copy the inbound URL again from Integrations → Inbound Webhook',
 				},
 			},
 		],

@@ -1,0 +1,233 @@
+/**
+ * Helpers shared by the HuskyVoice end-to-end suites (nodes, examples, screenshots) and the
+ * `npm start` demo: node type names, credentials pointed at a sandbox, one-node workflows run
+ * for real, signed deliveries, and a small client for the sandbox's admin API.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Credential, Execution, N8nApi, Workflow, WorkflowNode } from './runner/index.cjs';
+import { request, repoRoot, sleep, waitFor } from './runner/index.cjs';
+
+export const PACKAGE = 'n8n-nodes-huskyvoice';
+export const NODE_TYPES = {
+	action: `${PACKAGE}.huskyVoice`,
+	trigger: `${PACKAGE}.huskyVoiceTrigger`,
+	inbound: `${PACKAGE}.huskyVoiceInboundWebhook`,
+} as const;
+export const CREDENTIAL_TYPES = {
+	api: 'huskyVoiceApi',
+	webhookSecret: 'huskyVoiceWebhookSecretApi',
+	inbound: 'huskyVoiceInboundWebhookApi',
+} as const;
+
+/** What the e2e suites and the demo need to know about the HuskyVoice server they talk to. */
+export interface HuskyTarget {
+	/** e.g. http://127.0.0.1:4010/v1 */
+	baseUrl: string;
+	apiKey: string;
+	/** Hook token (or the whole inbound URL); omitted when none is known. */
+	inboundToken?: string;
+	inboundSigningSecret?: string;
+}
+
+export interface HuskyCredentials {
+	api: Credential;
+	inbound?: Credential;
+}
+
+export function credentialRef(c: Credential): { id: string; name: string } {
+	return { id: c.id, name: c.name };
+}
+
+/** Creates the HuskyVoice API credential and (when a token is known) the Inbound Webhook credential. */
+export async function createHuskyCredentials(api: N8nApi, target: HuskyTarget, prefix = 'HuskyVoice'): Promise<HuskyCredentials> {
+	const created = await api.createCredential({
+		name: `${prefix} API`,
+		type: CREDENTIAL_TYPES.api,
+		data: { apiKey: target.apiKey, baseUrl: target.baseUrl },
+	});
+	let inbound: Credential | undefined;
+	if (target.inboundToken) {
+		const data: Record<string, unknown> = { token: target.inboundToken, baseUrl: target.baseUrl };
+		if (target.inboundSigningSecret) data.signingSecret = target.inboundSigningSecret;
+		inbound = await api.createCredential({ name: `${prefix} Inbound Webhook`, type: CREDENTIAL_TYPES.inbound, data });
+	}
+	return { api: created, inbound };
+}
+
+/** `Manual Trigger → <node>`: the smallest workflow that runs one of our action nodes for real. */
+export function oneNodeWorkflow(name: string, node: Omit<WorkflowNode, 'position' | 'typeVersion'> & { typeVersion?: number }) {
+	const full = { typeVersion: 1, position: [260, 0], ...node } as WorkflowNode;
+	return {
+		name,
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} },
+			full,
+		],
+		connections: { Start: { main: [[{ node: full.name, type: 'main', index: 0 }]] } },
+	};
+}
+
+/** Creates the one-node workflow, runs it like the editor's "Execute workflow" and returns the finished execution. */
+export async function runOneNode(
+	api: N8nApi,
+	name: string,
+	node: Omit<WorkflowNode, 'position' | 'typeVersion'> & { typeVersion?: number },
+): Promise<{ workflow: Workflow; execution: Execution }> {
+	const workflow = await api.createWorkflow(oneNodeWorkflow(name, node));
+	const execution = await api.runManually(workflow.id, 'Start');
+	return { workflow, execution };
+}
+
+export function hmacHex(secret: string, payload: string | Buffer): string {
+	return createHmac('sha256', secret).update(payload).digest('hex');
+}
+
+/** A call.completed envelope as HuskyVoice sends it (fresh event id unless given). */
+export function callCompletedEvent(callId: string, eventId = `evt_${randomUUID().replace(/-/g, '')}`): Record<string, unknown> {
+	return {
+		event_id: eventId,
+		event_type: 'call.completed',
+		created_at: new Date().toISOString(),
+		org_id: 'org_e2e',
+		data: {
+			call_id: callId,
+			agent_id: 'agent_e2e',
+			status: 'completed',
+			outcome: 'interested',
+			call_analytics: { summary: 'Wants a demo', next_step: 'book_demo' },
+		},
+	};
+}
+
+/** POSTs exactly `body` to `url`, signed like HuskyVoice (X-Husky-Signature) with `secret` (or the given signature). */
+export function deliverSigned(url: string, body: string, secret: string | null, signature?: string) {
+	const headers: Record<string, string> = { 'content-type': 'application/json' };
+	const sig = signature ?? (secret === null ? undefined : hmacHex(secret, body));
+	if (sig !== undefined) headers['x-husky-signature'] = sig;
+	return request('POST', url, { body, headers });
+}
+
+/** Client for the sandbox's `/__admin` API (plain JSON, no auth). */
+export class SandboxAdmin {
+	constructor(readonly adminUrl: string) {}
+
+	async call<T = any>(method: string, p: string, body?: unknown): Promise<T> {
+		const r = await request(method, `${this.adminUrl}${p}`, { body: body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}) });
+		if (r.status >= 400) throw new Error(`sandbox admin ${method} ${p} → ${r.status}: ${r.text.slice(0, 500)}`);
+		return r.json<T>();
+	}
+
+	facts(): Promise<Record<string, any>> {
+		return this.call('GET', '');
+	}
+	webhooks(): Promise<Array<{ id: string; url: string; events: string[]; secret: string; created_via: string }>> {
+		return this.call('GET', '/webhooks');
+	}
+	addWebhook(url: string, events: string[]): Promise<{ id: string; url: string; events: string[]; secret: string }> {
+		return this.call('POST', '/webhooks', { url, events });
+	}
+	deleteWebhook(id: string): Promise<unknown> {
+		return this.call('DELETE', `/webhooks/${id}`);
+	}
+	calls(): Promise<Array<Record<string, any>>> {
+		return this.call('GET', '/calls');
+	}
+	getCall(id: string): Promise<Record<string, any>> {
+		return this.call('GET', `/calls/${id}`);
+	}
+	advance(id: string, to?: string): Promise<Record<string, any>> {
+		return this.call('POST', `/calls/${id}/advance`, to ? { to } : {});
+	}
+	appointments(): Promise<Array<Record<string, any>>> {
+		return this.call('GET', '/appointments');
+	}
+	async appointment(id: string): Promise<Record<string, any> | undefined> {
+		return (await this.appointments()).find((a) => a.appointment_id === id);
+	}
+	requests(q: { method?: string; path?: string } = {}): Promise<Array<Record<string, any>>> {
+		const s = new URLSearchParams(Object.entries(q).filter(([, v]) => v) as Array<[string, string]>);
+		return this.call('GET', `/requests${s.size ? `?${s}` : ''}`);
+	}
+	deliveries(eventId?: string): Promise<Array<Record<string, any>>> {
+		return this.call('GET', `/deliveries${eventId ? `?event_id=${encodeURIComponent(eventId)}` : ''}`);
+	}
+	events(): Promise<Array<{ event_id: string; event_type: string; created_at: string; raw: string }>> {
+		return this.call('GET', '/events');
+	}
+	emit(body: { event_type: string; call_id?: string; appointment_id?: string; slot_id?: string; data?: unknown; wait?: boolean }) {
+		return this.call<{ event_id: string; subscribers: number; deliveries: Array<Record<string, any>> }>('POST', '/events', body);
+	}
+	redeliver(eventId: string, wait = true) {
+		return this.call('POST', `/events/${eventId}/redeliver`, { wait });
+	}
+	config(patch?: Record<string, unknown>): Promise<Record<string, any>> {
+		return patch ? this.call('POST', '/config', patch) : this.call('GET', '/config');
+	}
+	rawDelivery(url: string, body: string, headers: Record<string, string> = {}) {
+		return this.call<{ status: number; responseBody?: string; error?: string }>('POST', '/raw-delivery', { url, body, headers });
+	}
+	/** Waits until every delivery attempt of `eventId` is answered and returns them. */
+	async settledDeliveries(eventId: string, count = 1, timeoutMs = 30_000): Promise<Array<Record<string, any>>> {
+		return waitFor(
+			`${count} answered deliveries of ${eventId}`,
+			async () => {
+				const d = await this.deliveries(eventId);
+				return d.length >= count && d.every((x) => x.status !== undefined) ? d : undefined;
+			},
+			{ timeoutMs, intervalMs: 150 },
+		);
+	}
+}
+
+/** Executions of a workflow right now (any status), newest first. */
+export async function executionsOf(api: N8nApi, workflowId: string, includeData = false): Promise<Execution[]> {
+	return api.listExecutions({ workflowId, includeData });
+}
+
+/**
+ * Waits `quietMs` and returns the workflow's executions: used to show that something did NOT
+ * start an execution (n8n saves a webhook execution within ~100 ms here; 1.5 s is generous).
+ */
+export async function executionsAfterQuiet(api: N8nApi, workflowId: string, quietMs = 1500): Promise<Execution[]> {
+	await sleep(quietMs);
+	return executionsOf(api, workflowId);
+}
+
+// ---------- example workflows ----------
+
+export const EXAMPLES_DIR = path.join(repoRoot(), 'examples');
+
+export interface ExampleFile {
+	file: string;
+	name: string;
+	workflow: Record<string, any>;
+}
+
+export function loadExamples(): ExampleFile[] {
+	return fs
+		.readdirSync(EXAMPLES_DIR)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((f) => {
+			const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'));
+			return { file: f, name: workflow.name as string, workflow };
+		});
+}
+
+/**
+ * Rewires an exported workflow for import: every credential reference of a HuskyVoice type
+ * points to the given credential; webhook ids are kept (they name the production URLs).
+ */
+export function wireExample(workflow: Record<string, any>, creds: Partial<Record<string, Credential>>): Record<string, any> {
+	const wf = structuredClone(workflow);
+	for (const node of wf.nodes as WorkflowNode[]) {
+		for (const type of Object.keys(node.credentials ?? {})) {
+			const c = creds[type];
+			if (c) node.credentials![type] = credentialRef(c);
+			else delete node.credentials![type];
+		}
+	}
+	return wf;
+}

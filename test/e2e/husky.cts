@@ -6,8 +6,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Credential, Execution, N8nApi, Workflow, WorkflowNode } from './runner/index.cjs';
-import { request, repoRoot, sleep, waitFor } from './runner/index.cjs';
+import type { Credential, Execution, N8nApi, N8nStack, Workflow, WorkflowNode } from './runner/index.cjs';
+import { nodeOutput, request, repoRoot, sleep, waitFor } from './runner/index.cjs';
 
 export const PACKAGE = 'n8n-nodes-huskyvoice';
 export const NODE_TYPES = {
@@ -230,4 +230,56 @@ export function wireExample(workflow: Record<string, any>, creds: Partial<Record
 		}
 	}
 	return wf;
+}
+
+export interface ImportedExample extends ExampleFile {
+	id: string;
+	active: boolean;
+	/** Production webhook URLs by node name (after activation). */
+	webhookUrls: Record<string, string>;
+}
+
+/**
+ * Imports every example through the public API with its credentials rewired; activates those
+ * with a trigger or webhook when `activate` (waiting until they are really live).
+ */
+export async function importExamples(
+	stack: N8nStack,
+	creds: HuskyCredentials,
+	{ activate = true }: { activate?: boolean } = {},
+): Promise<ImportedExample[]> {
+	const out: ImportedExample[] = [];
+	for (const ex of loadExamples()) {
+		const wf = await stack.api.createWorkflow(
+			wireExample(ex.workflow, { [CREDENTIAL_TYPES.api]: creds.api, [CREDENTIAL_TYPES.inbound]: creds.inbound }),
+		);
+		const webhookUrls: Record<string, string> = {};
+		if (activate) {
+			const { webhooks } = await stack.activateAndWait(wf.id);
+			for (const w of webhooks) webhookUrls[w.node] = w.url;
+		}
+		out.push({ ...ex, id: wf.id, active: activate, webhookUrls });
+	}
+	return out;
+}
+
+/** Waits for an execution of `workflowId` in which `nodeName` produced an item matching `match`; returns it. */
+export async function waitForNodeOutput(
+	api: N8nApi,
+	workflowId: string,
+	nodeName: string,
+	match: (item: Record<string, any>) => boolean = () => true,
+	{ timeoutMs = 30_000 } = {},
+): Promise<{ execution: Execution; item: Record<string, any> }> {
+	return waitFor(
+		`an execution of ${workflowId} where "${nodeName}" output a matching item`,
+		async () => {
+			for (const execution of await api.listExecutions({ workflowId, includeData: true })) {
+				const item = nodeOutput(execution, nodeName).find(match);
+				if (item) return { execution, item };
+			}
+			return undefined;
+		},
+		{ timeoutMs, intervalMs: 300 },
+	);
 }

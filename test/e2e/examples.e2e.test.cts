@@ -9,6 +9,7 @@
  */
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
 import {
+	assertPackageLoaded,
 	createHuskyCredentials,
 	HuskyCredentials,
 	ImportedExample,
@@ -48,6 +49,7 @@ describe('example workflows in a real n8n', () => {
 		sandbox = await startSandbox({ inboundSigningSecret: INBOUND_SECRET });
 		admin = new SandboxAdmin(sandbox.adminUrl);
 		stack = await startN8nStack({ label: 'examples' });
+		await assertPackageLoaded(stack);
 		creds = await createHuskyCredentials(stack.api, {
 			baseUrl: sandbox.baseUrl,
 			apiKey: sandbox.apiKey,

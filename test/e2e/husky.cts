@@ -283,3 +283,14 @@ export async function waitForNodeOutput(
 		{ timeoutMs, intervalMs: 300 },
 	);
 }
+
+/** Fails fast, with the likely reason, when n8n did not load the package (e.g. dist/ rebuilt while it was packed). */
+export async function assertPackageLoaded(stack: N8nStack): Promise<void> {
+	const names = new Set((await stack.api.getNodeTypes()).map((t) => t.name));
+	const missing = Object.values(NODE_TYPES).filter((n) => !names.has(n));
+	if (missing.length) {
+		throw new Error(
+			`n8n did not load ${missing.join(', ')} — is dist/ built (npm run build) and was it complete when the package was packed? See ${stack.logDir}`,
+		);
+	}
+}

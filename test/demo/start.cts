@@ -1,0 +1,169 @@
+/**
+ * `npm start`: a real n8n 2.41.1 with this package installed, ready to click through.
+ *
+ *   npm start                                   # local HuskyVoice sandbox, everything wired and active
+ *   HUSKYVOICE_API_KEY=sk_live_… npm start      # your real HuskyVoice account instead (nothing activated)
+ *
+ * Sandbox mode: starts the HuskyVoice sandbox (calls move on every 3 s, signed events flow to
+ * n8n), a private n8n + Postgres (runner in test/e2e/runner), the owner account, credentials
+ * pointing at the sandbox (API, inbound webhook with request signing, a webhook signing secret),
+ * imports the four example workflows and activates them, plus a small Manual-registration
+ * trigger workflow wired to a sandbox "dashboard" endpoint.
+ *
+ * Real mode (`HUSKYVOICE_API_KEY` set): credentials for https://api.huskyvoice.ai/v1 (or
+ * `HUSKYVOICE_BASE_URL`), the inbound credential only with `HUSKYVOICE_INBOUND_URL` (+ optional
+ * `HUSKYVOICE_INBOUND_SIGNING_SECRET`); examples imported but NOT activated (they would place
+ * real calls and register real endpoints).
+ *
+ * Ports: n8n on `HUSKYVOICE_DEMO_PORT` (default 5678, a free one if taken); the sandbox on
+ * `HUSKYVOICE_SANDBOX_PORT` (default 4010, a free one if taken). Ctrl-C stops everything (n8n,
+ * Postgres; the sandbox lives in this process).
+ */
+import * as net from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
+import { runStart } from '../e2e/runner/cli.cjs';
+import { onSignalCleanup } from '../e2e/runner/procs.cjs';
+import type { N8nStack } from '../e2e/runner/index.cjs';
+import {
+	CREDENTIAL_TYPES,
+	createHuskyCredentials,
+	credentialRef,
+	HuskyTarget,
+	importExamples,
+	NODE_TYPES,
+	SandboxAdmin,
+} from '../e2e/husky.cjs';
+
+const REAL_API_URL = 'https://api.huskyvoice.ai/v1';
+const DEMO_INBOUND_SECRET = 'insec_demo_sandbox_signing_secret';
+
+function portFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const srv = net.createServer();
+		srv.once('error', () => resolve(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+	});
+}
+
+/** The wanted port when it is free, else undefined (= let the caller pick a free one). */
+async function preferredPort(envName: string, fallback: number): Promise<number | undefined> {
+	const wanted = Number(process.env[envName] ?? fallback);
+	if (!Number.isInteger(wanted) || wanted <= 0) throw new Error(`${envName} must be a port number`);
+	if (await portFree(wanted)) return wanted;
+	process.stderr.write(`port ${wanted} is taken; using a free one (set ${envName} to choose)\n`);
+	return undefined;
+}
+
+/** A HuskyVoice Trigger in Manual mode, with the endpoint added in the sandbox "dashboard" like a user would. */
+async function manualTriggerDemo(stack: N8nStack, admin: SandboxAdmin): Promise<string[]> {
+	const webhookId = randomUUID();
+	const url = `${stack.webhookBaseUrl}/webhook/${webhookId}/webhook`;
+	const endpoint = await admin.addWebhook(url, ['call.completed', 'call.failed', 'call.disallowed']);
+	const secret = await stack.api.createCredential({
+		name: 'HuskyVoice Webhook Signing Secret (sandbox)',
+		type: CREDENTIAL_TYPES.webhookSecret,
+		data: { signingSecret: endpoint.secret },
+	});
+	const wf = await stack.api.createWorkflow({
+		name: 'HuskyVoice: Manual registration (trigger demo)',
+		nodes: [
+			{
+				name: 'HuskyVoice Trigger',
+				type: NODE_TYPES.trigger,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId,
+				parameters: { registration: 'manual', events: ['call.completed', 'call.failed', 'call.disallowed'], options: {} },
+				credentials: { [CREDENTIAL_TYPES.webhookSecret]: credentialRef(secret) },
+			},
+			{ name: 'Your next step', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+		],
+		connections: { 'HuskyVoice Trigger': { main: [[{ node: 'Your next step', type: 'main', index: 0 }]] } },
+	});
+	await stack.activateAndWait(wf.id);
+	return [`Manual-mode trigger: endpoint ${endpoint.id} added in the sandbox dashboard for ${url}`];
+}
+
+async function sandboxMode(): Promise<void> {
+	const sandboxPort = (await preferredPort('HUSKYVOICE_SANDBOX_PORT', 4010)) ?? 0;
+	const sandbox: Sandbox = await startSandbox({ port: sandboxPort, autoAdvanceMs: 3000, inboundSigningSecret: DEMO_INBOUND_SECRET });
+	onSignalCleanup(() => sandbox.stop());
+	const admin = new SandboxAdmin(sandbox.adminUrl);
+	const target: HuskyTarget = {
+		baseUrl: sandbox.baseUrl,
+		apiKey: sandbox.apiKey,
+		inboundToken: sandbox.inboundToken,
+		inboundSigningSecret: DEMO_INBOUND_SECRET,
+	};
+	try {
+		await runStart({
+			label: 'demo',
+			port: await preferredPort('HUSKYVOICE_DEMO_PORT', 5678),
+			afterStart: async (stack) => {
+				const creds = await createHuskyCredentials(stack.api, target, 'HuskyVoice');
+				const examples = await importExamples(stack, creds, { activate: true });
+				const manual = await manualTriggerDemo(stack, admin);
+				const hooks = examples.flatMap((ex) =>
+					Object.entries(ex.webhookUrls)
+						.filter(([node]) => !/completed|ended|changed/i.test(node))
+						.map(([node, url]) => `    ${node.padEnd(16)} POST ${url}`),
+				);
+				return [
+					'',
+					'HuskyVoice: local SANDBOX (no real calls; calls move on every 3 s and send signed events)',
+					`  Sandbox API:  ${sandbox.baseUrl}   API key ${sandbox.apiKey}`,
+					`  Inbound hook: ${sandbox.baseUrl}/hooks/${sandbox.inboundToken}   signing secret ${DEMO_INBOUND_SECRET}`,
+					`  Admin API:    ${sandbox.adminUrl}   (GET it; /calls, /events, /deliveries, /appointments)`,
+					`  Credentials:  "HuskyVoice API", "HuskyVoice Inbound Webhook", "HuskyVoice Webhook Signing Secret (sandbox)"`,
+					`  Workflows:    ${examples.map((e) => `"${e.name}"`).join(', ')} — all active`,
+					`  ${manual.join('\n  ')}`,
+					'  Try the examples (see examples/README.md):',
+					...hooks,
+					`    e.g. curl -X POST ${examples.find((e) => e.file === 'appointment-confirmation.json')?.webhookUrls['New appointment']} \\`,
+					`           -H 'content-type: application/json' -d '{"appointment_id":"apt_1002","patient_name":"Aarav Sharma","phone":"+919876543210"}'`,
+				];
+			},
+		});
+	} catch (e) {
+		await sandbox.stop();
+		throw e;
+	}
+}
+
+async function realMode(apiKey: string): Promise<void> {
+	const baseUrl = (process.env.HUSKYVOICE_BASE_URL ?? REAL_API_URL).replace(/\/+$/, '');
+	const inboundUrl = process.env.HUSKYVOICE_INBOUND_URL;
+	const target: HuskyTarget = {
+		baseUrl,
+		apiKey,
+		inboundToken: inboundUrl || undefined,
+		inboundSigningSecret: process.env.HUSKYVOICE_INBOUND_SIGNING_SECRET || undefined,
+	};
+	await runStart({
+		label: 'demo',
+		port: await preferredPort('HUSKYVOICE_DEMO_PORT', 5678),
+		afterStart: async (stack) => {
+			const creds = await createHuskyCredentials(stack.api, target, 'HuskyVoice');
+			const examples = await importExamples(stack, creds, { activate: false });
+			return [
+				'',
+				`HuskyVoice: your REAL account at ${baseUrl} (API key from HUSKYVOICE_API_KEY)`,
+				`  Credentials:  "HuskyVoice API"${creds.inbound ? ', "HuskyVoice Inbound Webhook"' : ' (set HUSKYVOICE_INBOUND_URL for the inbound-webhook credential)'}`,
+				`  Workflows:    ${examples.map((e) => `"${e.name}"`).join(', ')} — imported, NOT active:`,
+				'                set your agent IDs, then activate the ones you want (they place real calls).',
+			];
+		},
+	});
+}
+
+async function main(): Promise<void> {
+	const apiKey = process.env.HUSKYVOICE_API_KEY?.trim();
+	if (apiKey) await realMode(apiKey);
+	else await sandboxMode();
+}
+
+main().catch((e: unknown) => {
+	process.stderr.write(`npm start failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+	process.exit(1);
+});

@@ -1,0 +1,195 @@
+/**
+ * `npm start` for real, then the editor through a real browser:
+ *  - runs the demo (`.cache/tools/test/demo/start.cjs`, compiled here) as a child process, as
+ *    `npm start` does after building, on free ports; waits for its banner;
+ *  - the printed login works, the four examples + the Manual-mode trigger demo are active, the
+ *    HuskyVoice nodes are registered as AI Agent tools (`…Tool` node types), and the sandbox's
+ *    calls move on by themselves so a lead posted to the example webhook ends up tagged;
+ *  - headless Chromium (Debian's package) signs in and captures test/e2e/screenshots/*.png,
+ *    and the page's DOM must show our nodes, their icons (loaded), actions and parameters;
+ *  - Ctrl-C (SIGINT) stops everything: the process exits, no process of its run is left, the
+ *    run folder is gone and the ports are closed.
+ *
+ * Run: npm run build && npx jest --selectProjects e2e test/e2e/demo.e2e.test.cts
+ * Needs /usr/bin/chromium: apt-get install -y --no-install-recommends chromium
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SandboxAdmin, waitForNodeOutput } from './husky.cjs';
+import { freePort, N8nApi, repoRoot, request, waitFor } from './runner/index.cjs';
+import { processesOfRun } from './runner/procs.cjs';
+import { captureScreenshots, chromiumMissingMessage, CHROMIUM, SCREENSHOT_DIR, type ScreenshotReport } from './screenshots.cjs';
+
+jest.setTimeout(10 * 60_000);
+
+const ROOT = repoRoot();
+const DEMO = path.join(ROOT, '.cache', 'tools', 'test', 'demo', 'start.cjs');
+
+describe('npm start demo + editor screenshots (headless Chromium)', () => {
+	let child: ChildProcess;
+	let output = '';
+	let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	let editorUrl: string;
+	let sandboxAdminUrl: string;
+	let runDir: string;
+	let api: N8nApi;
+	let report: ScreenshotReport;
+	const t0 = Date.now();
+	const banner = (label: string) => {
+		const m = new RegExp(`${label}\\s+(\\S+)`).exec(output);
+		if (!m) throw new Error(`no "${label}" in the demo's output:\n${output}`);
+		return m[1];
+	};
+
+	beforeAll(async () => {
+		// what `npm start` runs after `npm run build`: the tools compiled with tsc (a type error
+		// elsewhere in test/ must not stop this suite, so only the emitted file is required)
+		const tTsc = Date.now();
+		let tscMs = 0;
+		try {
+			execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.tools.json'], { cwd: ROOT, stdio: 'pipe' });
+		} catch (e) {
+			console.warn(`tsc -p tsconfig.tools.json reported errors:\n${String((e as { stdout?: Buffer }).stdout ?? e).slice(0, 2000)}`);
+		}
+		tscMs = Date.now() - tTsc;
+		expect(fs.statSync(DEMO).mtimeMs).toBeGreaterThanOrEqual(tTsc - 1000);
+
+		const [port, sandboxPort] = [await freePort(), await freePort()];
+		child = spawn(process.execPath, [DEMO], {
+			cwd: ROOT,
+			env: { ...process.env, HUSKYVOICE_API_KEY: '', HUSKYVOICE_DEMO_PORT: String(port), HUSKYVOICE_SANDBOX_PORT: String(sandboxPort) },
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+		child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+		child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+		await waitFor(
+			'the demo banner',
+			() => {
+				if (child.exitCode !== null) throw new Error(`the demo exited (${child.exitCode}):\n${output}`);
+				return output.includes('Press Ctrl-C to stop everything');
+			},
+			{ timeoutMs: 5 * 60_000, intervalMs: 250 },
+		);
+		editorUrl = banner('Editor:').replace(/\/+$/, '');
+		sandboxAdminUrl = banner('Admin API:');
+		runDir = path.dirname(banner('Logs:'));
+		expect(editorUrl).toBe(`http://127.0.0.1:${port}`);
+		expect(sandboxAdminUrl).toBe(`http://127.0.0.1:${sandboxPort}/__admin`);
+		console.log(`tsc ${(tscMs / 1000).toFixed(1)} s; demo up ${((Date.now() - t0 - tscMs) / 1000).toFixed(1)} s after it was started`);
+	});
+
+	afterAll(async () => {
+		if (child && child.exitCode === null && child.signalCode === null) {
+			child.kill('SIGKILL'); // its n8n/Postgres die with it (pdeathsig) and are reaped by the next run
+			await exit;
+		}
+	});
+
+	test('the printed login works; examples and the Manual-mode trigger demo are imported and active', async () => {
+		api = new N8nApi(editorUrl);
+		await api.login(banner('Login:'), /Login:\s+\S+\s+\/\s+(\S+)/.exec(output)![1]);
+		api.apiKey = banner('API key:');
+		const workflows = await api.rest<Array<{ name: string; active: boolean }>>('GET', '/workflows');
+		expect(workflows.map((w) => [w.name, w.active]).sort()).toEqual([
+			['HuskyVoice: Manual registration (trigger demo)', true],
+			['HuskyVoice: appointment confirmation calls', true],
+			['HuskyVoice: booking sync', true],
+			['HuskyVoice: instant lead qualification', true],
+			['HuskyVoice: payment reminder with auto-stop', true],
+		]);
+		// four HuskyVoice endpoints: three registered automatically, one added "in the dashboard"
+		const endpoints = await new SandboxAdmin(sandboxAdminUrl).webhooks();
+		expect(endpoints.map((e) => e.created_via).sort()).toEqual(['api', 'api', 'api', 'dashboard']);
+	});
+
+	test('the action nodes are available to n8n’s AI Agent as tools', async () => {
+		const names = (await api.getNodeTypes()).map((t) => t.name).filter((n) => n.startsWith('n8n-nodes-huskyvoice.'));
+		expect([...new Set(names)].sort()).toEqual([
+			'n8n-nodes-huskyvoice.huskyVoice',
+			'n8n-nodes-huskyvoice.huskyVoiceInboundWebhook',
+			'n8n-nodes-huskyvoice.huskyVoiceInboundWebhookTool',
+			'n8n-nodes-huskyvoice.huskyVoiceTool',
+			'n8n-nodes-huskyvoice.huskyVoiceTrigger',
+		]);
+		const tool = (await api.getNodeTypes()).find((t) => t.name === 'n8n-nodes-huskyvoice.huskyVoiceTool')!;
+		expect(JSON.stringify(tool.outputs)).toMatch(/ai_tool/);
+	});
+
+	let leadPosted: number;
+	test('a lead posted to the example webhook is called at once (sandbox calls move on by themselves)', async () => {
+		const r = await request('POST', `${editorUrl}/webhook/huskyvoice-new-lead`, {
+			body: { lead_id: 'L-DEMO', name: 'Demo Lead', phone: '+919876500001', email: 'demo@example.com', source: 'demo' },
+		});
+		expect(r.status).toBe(200);
+		leadPosted = Date.now();
+		const call = await waitFor('the lead call', async () =>
+			(await new SandboxAdmin(sandboxAdminUrl).calls()).find((c) => c.additional_info?.lead_id === 'L-DEMO'),
+		);
+		expect(call.status).toBe('queued');
+	});
+
+	test('headless Chromium signs in and captures the editor with our nodes (DOM-checked)', async () => {
+		if (!fs.existsSync(CHROMIUM)) throw new Error(chromiumMissingMessage());
+		const t = Date.now();
+		report = await captureScreenshots({ url: editorUrl, outDir: process.env.E2E_SCREENSHOT_DIR ?? SCREENSHOT_DIR });
+		console.log(`screenshots in ${((Date.now() - t) / 1000).toFixed(1)} s: ${report.files.map((f) => path.basename(f)).join(', ')}`);
+		expect(report.files.map((f) => path.basename(f)).sort()).toEqual([
+			'canvas-appointment-confirmation.png',
+			'canvas-lead-qualification.png',
+			'node-actions-huskyvoice.png',
+			'node-panel-huskyvoice.png',
+			'node-parameters-create-call.png',
+		]);
+		for (const f of report.files) {
+			const png = fs.readFileSync(f);
+			expect(png.subarray(1, 4).toString()).toBe('PNG');
+			expect(png.length).toBeGreaterThan(20_000);
+		}
+		expect(report.canvas['HuskyVoice: appointment confirmation calls']).toEqual(
+			expect.arrayContaining(['New appointment', 'Call patient', 'Call completed', 'Appointment call?', 'Confirm appointment']),
+		);
+		expect(report.canvas['HuskyVoice: instant lead qualification']).toEqual(
+			expect.arrayContaining(['New lead', 'Call lead now', 'Call ended', 'Tag lead']),
+		);
+		// our icon, served by n8n from the package and rendered by the browser, on each HuskyVoice node
+		expect(report.canvasIcons.length).toBeGreaterThanOrEqual(3);
+		for (const icon of [...report.canvasIcons, ...report.panelIcons]) {
+			expect(icon).toEqual({ src: '/icons/n8n-nodes-huskyvoice/dist/nodes/shared/huskyvoice.svg', width: expect.any(Number) });
+			expect(icon.width).toBeGreaterThan(0);
+		}
+		expect(report.panelNodes).toEqual(expect.arrayContaining(['HuskyVoice', 'HuskyVoice Inbound Webhook']));
+		expect(report.actions).toEqual(
+			expect.arrayContaining([
+				'Place an AI voice call',
+				'Get the status and result of a call',
+				'Cancel a scheduled call',
+				'Delete a completed call and its personal data',
+				'Update an appointment',
+				'Check free appointment slots for a day',
+			]),
+		);
+		expect(report.parameters).toEqual(expect.arrayContaining(['Resource', 'Operation', 'Agent ID', 'Contact Number']));
+	});
+
+	test('…and the lead is tagged once HuskyVoice reports the call completed (signed event, real trigger)', async () => {
+		const wf = (await api.rest<Array<{ id: string; name: string }>>('GET', '/workflows')).find((w) => /lead qualification/.test(w.name))!;
+		const { item } = await waitForNodeOutput(api, wf.id, 'Tag lead', (i) => i.lead_id === 'L-DEMO', { timeoutMs: 60_000 });
+		console.log(`lead tagged ${((Date.now() - leadPosted) / 1000).toFixed(1)} s after it was posted`);
+		expect(item).toMatchObject({ lead_id: 'L-DEMO', tag: 'hot', outcome: 'confirmed' });
+	});
+
+	test('Ctrl-C (SIGINT) stops n8n, Postgres and the sandbox and leaves nothing behind', async () => {
+		expect(processesOfRun(runDir).length).toBeGreaterThan(0);
+		const t = Date.now();
+		child.kill('SIGINT');
+		const { code } = await exit;
+		console.log(`demo stopped ${((Date.now() - t) / 1000).toFixed(1)} s after SIGINT`);
+		expect(code).toBe(130);
+		expect(processesOfRun(runDir)).toEqual([]);
+		expect(fs.existsSync(runDir)).toBe(false);
+		await expect(request('GET', `${editorUrl}/healthz`, { timeoutMs: 2000 })).rejects.toThrow();
+		await expect(request('GET', sandboxAdminUrl, { timeoutMs: 2000 })).rejects.toThrow();
+	});
+});

@@ -91,9 +91,12 @@ export async function huskyVoiceApiRequest(this: HuskyContext, request: HuskyReq
 	const headers: IDataObject = { Accept: 'application/json' };
 	if (request.idempotencyKey) headers['Idempotency-Key'] = request.idempotencyKey;
 
+	// Whether any attempt may have reached HuskyVoice and acted: no answer, or a 5xx (which a
+	// server can send after committing). Only definite refusals (4xx, 429) mean nothing happened.
+	let mayHaveActed = false;
 	const send = async (): Promise<HuskyResponse> => {
 		await paceBefore(pacingKey, sleep);
-		let response: HuskyResponse;
+		let response: HuskyResponse | undefined;
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
@@ -113,8 +116,10 @@ export async function huskyVoiceApiRequest(this: HuskyContext, request: HuskyReq
 				{ credentialsDecrypted: decrypted },
 			)) as HuskyResponse;
 		} finally {
+			if (response === undefined) mayHaveActed = true; // no answer: it may have been sent and acted on
 			requestFinished(pacingKey);
 		}
+		if (response.statusCode >= 500) mayHaveActed = true;
 		recordRateLimit(pacingKey, response.headers ?? {});
 		return response;
 	};
@@ -123,20 +128,35 @@ export async function huskyVoiceApiRequest(this: HuskyContext, request: HuskyReq
 	try {
 		response = await sendWithRetry(send);
 	} catch (error) {
-		throw exhaustedError(this, error, request);
+		throw exhaustedError(this, error, request, mayHaveActed);
 	}
 	if (response.statusCode >= 200 && response.statusCode < 300) return response.body;
 	throw huskyApiError(this.getNode(), response, {
 		itemIndex: request.itemIndex,
 		messages: request.messages,
+		detail: idempotencyNote(request, mayHaveActed).trim() || undefined,
 	});
 }
 
-function exhaustedError(context: HuskyContext, error: unknown, request: HuskyRequest): NodeApiError {
+/**
+ * For a create that failed: whether a call may have been placed, and the key to check it by.
+ * Every attempt sent the same key, so running the item again can never place a second call.
+ */
+function idempotencyNote(request: HuskyRequest, mayHaveActed: boolean): string {
+	if (!request.idempotencyKey) return '';
+	return mayHaveActed
+		? ` Idempotency key: ${request.idempotencyKey} — a call may have been placed; running this item again with the same key will not place a second call.`
+		: ` Idempotency key: ${request.idempotencyKey} — no call was placed.`;
+}
+
+function exhaustedError(
+	context: HuskyContext,
+	error: unknown,
+	request: HuskyRequest,
+	mayHaveActed: boolean,
+): NodeApiError {
 	const node = context.getNode();
-	const keyNote = request.idempotencyKey
-		? ` Idempotency key: ${request.idempotencyKey} — running this item again with the same key will not place a second call.`
-		: '';
+	const keyNote = idempotencyNote(request, mayHaveActed);
 	if (error instanceof RetriesExhaustedError && error.lastResponse) {
 		return huskyApiError(node, error.lastResponse, {
 			itemIndex: request.itemIndex,
@@ -145,12 +165,12 @@ function exhaustedError(context: HuskyContext, error: unknown, request: HuskyReq
 		});
 	}
 	const cause = error instanceof RetriesExhaustedError ? error.lastNetworkError : (error as Error);
-	const mayHaveActed = request.method !== 'GET';
+	const changesSomething = request.method !== 'GET';
 	return new NodeApiError(
 		node,
 		{ message: networkReason(cause) },
 		{
-			message: mayHaveActed
+			message: changesSomething
 				? 'HuskyVoice did not answer — the request may or may not have been carried out'
 				: 'HuskyVoice did not answer',
 			description: `${networkReason(cause)}.${keyNote}`,

@@ -358,7 +358,7 @@ export class N8nApi {
 		return waitFor(
 			`${count} finished execution(s) of workflow ${workflowId}`,
 			async () => {
-				const all = await this.listExecutions({ workflowId, includeData: o.includeData, status: o.status });
+				const all = await this.listExecutions({ workflowId, includeData: o.includeData, status: o.status, limit: Math.max(250, count) });
 				const done = all.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
 				return done.length >= count ? done : undefined;
 			},

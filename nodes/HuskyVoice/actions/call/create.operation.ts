@@ -5,6 +5,9 @@ import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
 import { fieldError } from '../../../shared/validation';
 import { idempotencyKeyFor } from '../../helpers/idempotencyKey';
 
+/** The transport's own default: HuskyVoice answers a create within seconds; 30 s covers a slow day. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
 const properties: INodeProperties[] = [
 	...callCreateFields,
 	{
@@ -23,6 +26,15 @@ const properties: INodeProperties[] = [
 				description:
 					'HuskyVoice places at most one call per key. Leave empty for a key derived from this workflow, this node, today’s date (UTC) and the call details: retrying a failed execution then never calls anyone twice, but two identical items on the same day become one call.',
 				hint: 'To place every item even when two are identical, use an expression such as {{ $execution.id }}-{{ $itemIndex }}',
+			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_TIMEOUT_MS,
+				description:
+					'Milliseconds to wait for HuskyVoice to answer one attempt. A request that times out is retried with the same idempotency key, so it never places a second call.',
 			},
 		],
 	},
@@ -55,12 +67,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			now: new Date(),
 			body,
 		});
+	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_MS);
+	if (!Number.isFinite(timeout) || timeout < 1) {
+		throw fieldError({ node: this.getNode(), itemIndex }, 'Timeout', 'must be a number of milliseconds, at least 1');
+	}
 	const response = await huskyVoiceApiRequest.call(this, {
 		method: 'POST',
 		path: '/calls',
 		body,
 		itemIndex,
 		idempotencyKey,
+		timeoutMs: timeout,
 	});
 	return { ...unwrapData(response), idempotency_key: idempotencyKey };
 }

@@ -124,6 +124,7 @@ async function loadedIcons(page: Page, scope: string): Promise<Array<{ src: stri
 }
 
 export async function captureScreenshots(o: ScreenshotOptions): Promise<ScreenshotReport> {
+	if (!fs.existsSync(CHROMIUM)) throw new Error(chromiumMissingMessage());
 	const outDir = o.outDir ?? SCREENSHOT_DIR;
 	fs.mkdirSync(outDir, { recursive: true });
 	const email = o.email ?? DEFAULT_OWNER.email;

@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { SandboxAdmin, waitForNodeOutput } from './husky.cjs';
 import { freePort, N8nApi, repoRoot, request, waitFor } from './runner/index.cjs';
 import { processesOfRun } from './runner/procs.cjs';
-import { captureScreenshots, chromiumMissingMessage, CHROMIUM, SCREENSHOT_DIR, type ScreenshotReport } from './screenshots.cjs';
+import { captureScreenshots, chromiumMissingMessage, CHROMIUM, type ScreenshotReport } from './screenshots.cjs';
 
 jest.setTimeout(10 * 60_000);
 
@@ -133,7 +133,12 @@ describe('npm start demo + editor screenshots (headless Chromium)', () => {
 	test('headless Chromium signs in and captures the editor with our nodes (DOM-checked)', async () => {
 		if (!fs.existsSync(CHROMIUM)) throw new Error(chromiumMissingMessage());
 		const t = Date.now();
-		report = await captureScreenshots({ url: editorUrl, outDir: process.env.E2E_SCREENSHOT_DIR ?? SCREENSHOT_DIR });
+		// Tests write to test-results/ (git-ignored); the committed README images are refreshed by running
+		// `node .cache/tools/test/e2e/screenshots.cjs` against a running `npm start`.
+		report = await captureScreenshots({
+			url: editorUrl,
+			outDir: process.env.E2E_SCREENSHOT_DIR ?? path.join(repoRoot(), 'test-results', 'screenshots'),
+		});
 		console.log(`screenshots in ${((Date.now() - t) / 1000).toFixed(1)} s: ${report.files.map((f) => path.basename(f)).join(', ')}`);
 		expect(report.files.map((f) => path.basename(f)).sort()).toEqual([
 			'canvas-appointment-confirmation.png',

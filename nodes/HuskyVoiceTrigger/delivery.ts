@@ -1,41 +1,87 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { WEBHOOK_SECRET_CREDENTIAL } from '../shared/constants';
 import type { SeenEventStore } from './dedupe';
-import { combinedSeenEvents, processSeenEvents, staticDataSeenEvents } from './dedupe';
+import { processSeenEvents } from './dedupe';
 import { eventTypeOf, isSelectedEvent, normaliseEvent } from './normalise';
 import { signingSecretsIn } from './registration';
 import { verifyHuskySignature } from './verify';
 
-/** The secrets a genuine delivery to this node can be signed with; none when unavailable. */
-async function signingSecretsOf(context: IWebhookFunctions): Promise<string[]> {
-	if (context.getNodeParameter('registration') === 'manual') {
-		try {
-			const credentials = await context.getCredentials(WEBHOOK_SECRET_CREDENTIAL);
-			const secret = credentials.signingSecret;
-			return typeof secret === 'string' && secret !== '' ? [secret] : [];
-		} catch {
-			return [];
-		}
+/** Manual mode's secret, as read from the credential, per trigger node and credential. */
+interface CachedSecret {
+	secret: Promise<string | undefined>;
+	readAt: number;
+}
+
+const manualSecrets = new Map<string, CachedSecret>();
+
+/**
+ * How long a secret read from the credential is reused. Every read costs n8n a database query,
+ * a decryption and, with n8n's default `vm` expression engine, a fresh expression isolate
+ * (about 40 ms of CPU) — per delivery, on the path to the answer. A secret changed in n8n is
+ * used at once for deliveries signed with it (a mismatch reads the credential again); the
+ * previous secret stays accepted for at most this long.
+ */
+export const SIGNING_SECRET_REUSE_MS = 60_000;
+
+/** A mismatch reads the credential again at most this often, so forged requests cannot make n8n re-read it on every request. */
+export const SIGNING_SECRET_REREAD_MS = 1_000;
+
+async function readManualSecret(context: IWebhookFunctions): Promise<string | undefined> {
+	try {
+		const credentials = await context.getCredentials(WEBHOOK_SECRET_CREDENTIAL);
+		const secret = credentials.signingSecret;
+		return typeof secret === 'string' && secret !== '' ? secret : undefined;
+	} catch {
+		return undefined;
 	}
-	return signingSecretsIn(context.getWorkflowStaticData('node'));
+}
+
+function manualSecretKey(context: IWebhookFunctions): string {
+	const credentialId = context.getNode().credentials?.[WEBHOOK_SECRET_CREDENTIAL]?.id ?? '';
+	return `${context.getWorkflow().id ?? ''}:${context.getNode().id}:${credentialId}`;
+}
+
+/** Manual mode: the credential's secret, read again when stale or when it did not match. */
+async function verifyWithManualSecret(
+	context: IWebhookFunctions,
+	rawBody: Buffer | undefined,
+	now: number,
+): Promise<boolean> {
+	const headers = context.getHeaderData();
+	const key = manualSecretKey(context);
+	const cached = manualSecrets.get(key);
+	if (cached && now - cached.readAt < SIGNING_SECRET_REUSE_MS) {
+		const secret = await cached.secret;
+		if (secret !== undefined && verifyHuskySignature(rawBody, headers, [secret])) return true;
+		if (now - cached.readAt < SIGNING_SECRET_REREAD_MS) return false;
+	}
+	const fresh: CachedSecret = { secret: readManualSecret(context), readAt: now };
+	manualSecrets.set(key, fresh);
+	const secret = await fresh.secret;
+	return secret !== undefined && verifyHuskySignature(rawBody, headers, [secret]);
 }
 
 /** Step 1: the signature must match the raw bytes, unless the user turned verification off. */
-export async function verifyDelivery(context: IWebhookFunctions, rawBody: Buffer | undefined): Promise<boolean> {
+export async function verifyDelivery(
+	context: IWebhookFunctions,
+	rawBody: Buffer | undefined,
+	now = Date.now(),
+): Promise<boolean> {
 	if (context.getNodeParameter('verifySignature', true) === false) return true;
-	return verifyHuskySignature(rawBody, context.getHeaderData(), await signingSecretsOf(context));
+	if (context.getNodeParameter('registration') === 'manual') return await verifyWithManualSecret(context, rawBody, now);
+	return verifyHuskySignature(rawBody, context.getHeaderData(), signingSecretsIn(context.getWorkflowStaticData('node')));
 }
 
 /**
  * Per trigger node, and separately for test and production runs so that trying an event out
  * with "Listen for test event" never swallows the production delivery of the same event.
+ * Process memory only: n8n 2.41.1 saves static data written in `webhook()` only when the
+ * delivery starts no execution (test/e2e/nodes.e2e.test.cts), so the id of every event that did
+ * start one was never kept across a restart, while keeping the list cost copies of up to 1000
+ * entries per delivery (and a database update for each ignored duplicate).
  */
 export function seenEventsOf(context: IWebhookFunctions): SeenEventStore {
-	const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id}:${context.getMode()}`;
-	return combinedSeenEvents(
-		processSeenEvents(scope),
-		staticDataSeenEvents(context.getWorkflowStaticData('node')),
-	);
+	return processSeenEvents(`${context.getWorkflow().id ?? ''}:${context.getNode().id}:${context.getMode()}`);
 }
 
 export type FilterDecision = 'emit' | 'notSelected' | 'duplicate';

@@ -66,6 +66,16 @@ describe('seen-event stores', () => {
 		expect(processSeenEvents('wf-dedupe:node-1:webhook').checkAndRecord('evt_1', T0)).toBe(true);
 	});
 
+	it('process memory keeps the newest ids up to the bound and forgets ids after the TTL', () => {
+		const limits = { ttlMs: HOUR, maxIds: 3 };
+		const store = processSeenEvents('wf-bounds:node-1:webhook', limits);
+		for (const [i, id] of ['a', 'b', 'c', 'd'].entries()) expect(store.checkAndRecord(id, T0 + i)).toBe(false);
+		expect(store.checkAndRecord('a', T0 + 10)).toBe(false); // dropped by the bound, recorded again
+		expect(store.checkAndRecord('d', T0 + 11)).toBe(true);
+		expect(store.checkAndRecord('d', T0 + 3 + HOUR)).toBe(false); // expired, recorded again
+		expect(store.checkAndRecord('d', T0 + 4 + HOUR)).toBe(true);
+	});
+
 	it('the combined store reports seen when either store has seen the id and records it in both', () => {
 		const staticData: IDataObject = {};
 		const memory = processSeenEvents('wf-combined:node-1:webhook');

@@ -1,6 +1,7 @@
 import { createHmac } from 'crypto';
 import { WebhookContext } from 'n8n-core';
 import type { IDataObject, IWebhookData, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import { SIGNING_SECRET_REREAD_MS } from '../../nodes/HuskyVoiceTrigger/delivery';
 import { storeRegistration } from '../../nodes/HuskyVoiceTrigger/registration';
 import type { WebhookServer } from '../helpers/index.cjs';
 import { serveWebhook } from '../helpers/index.cjs';
@@ -156,6 +157,46 @@ describe('HuskyVoice Trigger webhook — signature', () => {
 	});
 });
 
+describe('HuskyVoice Trigger webhook — Manual mode signing secret', () => {
+	const secretReads = (harness: { credentialsHelper: { decryptCalls: string[] } }) =>
+		harness.credentialsHelper.decryptCalls.filter((type) => type === 'huskyVoiceWebhookSecretApi').length;
+	const event = (id: string) => CALL_EVENT.replace('evt_call_1', id);
+	const afterRereadInterval = () => new Promise((resolve) => setTimeout(resolve, SIGNING_SECRET_REREAD_MS + 50));
+
+	it('a burst of deliveries reads the credential once (each read costs n8n a query, a decryption and an expression isolate)', async () => {
+		const { harness, server } = await serveTrigger();
+		for (const id of ['evt_a', 'evt_b', 'evt_c', 'evt_d']) {
+			const body = event(id);
+			expect((await post(server, body, { 'X-Husky-Signature': sign(SECRET, body) })).status).toBe(200);
+		}
+		expect(server.executions).toHaveLength(4);
+		expect(secretReads(harness)).toBe(1);
+	});
+
+	it('a secret changed in the credential is used for deliveries signed with it, and the old one is then refused', async () => {
+		const credentials = { huskyVoiceWebhookSecretApi: { signingSecret: SECRET } };
+		const { server } = await serveTrigger({}, credentials);
+		expect((await post(server, event('evt_old'), { 'X-Husky-Signature': sign(SECRET, event('evt_old')) })).status).toBe(200);
+		credentials.huskyVoiceWebhookSecretApi.signingSecret = 'whsec_rotated_9f1e';
+		await afterRereadInterval();
+		const rotated = await post(server, event('evt_new'), { 'X-Husky-Signature': sign('whsec_rotated_9f1e', event('evt_new')) });
+		expect(rotated.status).toBe(200);
+		const stale = await post(server, event('evt_stale'), { 'X-Husky-Signature': sign(SECRET, event('evt_stale')) });
+		expect(stale.status).toBe(401);
+		expect(server.executions).toHaveLength(2);
+	});
+
+	it('forged deliveries do not make it re-read the credential on every request', async () => {
+		const { harness, server } = await serveTrigger();
+		for (const id of ['evt_f1', 'evt_f2', 'evt_f3', 'evt_f4', 'evt_f5']) {
+			const body = event(id);
+			expect((await post(server, body, { 'X-Husky-Signature': sign('whsec_attacker', body) })).status).toBe(401);
+		}
+		expect(secretReads(harness)).toBe(1);
+		expect(server.executions).toHaveLength(0);
+	});
+});
+
 describe('HuskyVoice Trigger webhook — body', () => {
 	it('a validly signed body that is not JSON is answered 400 and starts no execution', async () => {
 		const { server } = await serveTrigger();
@@ -211,10 +252,11 @@ describe('HuskyVoice Trigger webhook — events and redeliveries', () => {
 		expect(server.executions).toHaveLength(1);
 	});
 
-	it('the seen event id is kept in the node’s static data', async () => {
+	it('a delivery writes nothing to static data (n8n 2.41 would not keep it for events that start an execution)', async () => {
 		const { harness, server } = await serveTrigger();
 		await post(server, CALL_EVENT, { 'X-Husky-Signature': sign(SECRET, CALL_EVENT) });
-		expect(nodeStaticData(harness).seenEvents).toEqual([['evt_call_1', expect.any(Number)]]);
+		expect(nodeStaticData(harness).seenEvents).toBeUndefined();
+		expect(server.executions).toHaveLength(1);
 	});
 
 	it('a forged redelivery does not mark a real event as seen', async () => {

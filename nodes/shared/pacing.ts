@@ -73,8 +73,9 @@ export function recordRateLimit(key: string, headers: IDataObject, now = Date.no
 		state.window = { remaining: budget, resetAt };
 	} else if (resetAt === current.resetAt) {
 		// Answers to concurrent requests arrive out of order: within one window the lowest count wins.
+		// A probe still out keeps its claim: this answer belongs to an older request, and letting
+		// another request probe now would send two into the one slot the reset frees (a 429).
 		current.remaining = Math.min(current.remaining, budget);
-		current.probeUntil = undefined;
 	}
 	// An earlier reset than the one known comes from an older answer: nothing new.
 }

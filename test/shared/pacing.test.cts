@@ -68,6 +68,26 @@ describe('pacing from X-RateLimit headers', () => {
 		requestFinished(key);
 	});
 
+	it('an older answer with the same reset does not let a second request probe the slot the reset frees', async () => {
+		const key = `probe-${Math.random()}`;
+		const resetAt = Date.now() - 1; // the oldest counted request has just left the window
+		recordRateLimit(key, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetAt) });
+		const { waits, wait } = recordingWait();
+		await paceBefore(key, wait); // the probe goes at once
+		expect(waits).toEqual([]);
+		// an answer to a request sent before the probe, in the same window
+		recordRateLimit(key, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetAt) });
+		let probeAnswered = false;
+		await paceBefore(key, async (ms) => {
+			await wait(ms);
+			probeAnswered = true;
+			requestFinished(key);
+			recordRateLimit(key, { 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': String(Date.now() + 1_000) });
+		});
+		expect(probeAnswered).toBe(true);
+		requestFinished(key);
+	});
+
 	it('ignores an older answer that arrives after a newer one', async () => {
 		const key = `stale-${Math.random()}`;
 		const later = Date.now() + 60_000;

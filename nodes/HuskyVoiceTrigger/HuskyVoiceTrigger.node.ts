@@ -49,7 +49,12 @@ export class HuskyVoiceTrigger implements INodeType {
 		name: 'huskyVoiceTrigger',
 		icon: { light: 'file:../shared/huskyvoice.svg', dark: 'file:../shared/huskyvoice.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly like 1. n8n 2.41 treats a webhook node of typeVersion 1 like its old
+		// Webhook node v1 and evaluates `$parameter.options.binaryData` as an expression on every
+		// request before parsing the body (webhook-helpers.js › parseRequestBody); with the default
+		// `vm` expression engine that is a call into an isolate per delivery. New nodes get 1.1.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
 		description: 'Starts the workflow on signed HuskyVoice call, appointment and slot events',
 		defaults: { name: 'HuskyVoice Trigger' },

@@ -12,7 +12,11 @@
  * - A valid signature over something that is not one JSON object with an event name → 400.
  * - Valid, but the event is not selected, or its event_id was already delivered → 200, ignored.
  */
-import { sign, type Delivery, rng } from './support.cjs';
+import type { Execution } from '../runner/index.cjs';
+import { deliverAll, type Delivery, type DeliveryAnswer, nodeOutput, type ReliabilityEnv, rng, sign } from './support.cjs';
+
+const REFUSED = '{"error":"Invalid or missing signature"}';
+const NOT_AN_EVENT = '{"error":"The body is not a HuskyVoice event"}';
 
 export type FuzzClass =
 	| 'valid'
@@ -255,4 +259,47 @@ export function fuzzPlan(secret: string, seed: number, scale = 1): FuzzPlan {
 		validBodies.push({ id: value.event_id as string, body, value });
 	}
 	return { first, then, validEventIds: validBodies.map((v) => v.id) };
+}
+
+/** Sends `first`, then the replays, then each race group (3 copies at once). */
+export async function runFuzz(env: ReliabilityEnv, url: string, plan: ReturnType<typeof fuzzPlan>) {
+	const sent: Array<{ d: FuzzDelivery; a: DeliveryAnswer }> = [];
+	const firstAnswers = await deliverAll(env, url, plan.first);
+	plan.first.forEach((d, i) => sent.push({ d, a: firstAnswers[i] }));
+	const replays = plan.then.filter((d) => d.group === undefined);
+	const replayAnswers = await deliverAll(env, url, replays);
+	replays.forEach((d, i) => sent.push({ d, a: replayAnswers[i] }));
+	const groups = new Map<number, FuzzDelivery[]>();
+	for (const d of plan.then) if (d.group !== undefined) groups.set(d.group, [...(groups.get(d.group) ?? []), d]);
+	for (const group of groups.values()) {
+		const answers = await deliverAll(env, url, group, group.length);
+		group.forEach((d, i) => sent.push({ d, a: answers[i] }));
+	}
+	return sent;
+}
+
+/** What was wrong with each answer (empty when all are right). */
+export function checkAnswers(sent: Array<{ d: FuzzDelivery; a: DeliveryAnswer }>): string[] {
+	const wrong: string[] = [];
+	const started = new Map<string, number>();
+	for (const { d, a } of sent) {
+		const label = `${d.cls} (${d.body.length} bytes)`;
+		if (a.status !== d.status) {
+			wrong.push(`${label}: answered ${a.status} ${a.text.slice(0, 120)}, expected ${d.status}`);
+			continue;
+		}
+		if (d.status === 401 && a.text !== REFUSED) wrong.push(`${label}: 401 body ${a.text.slice(0, 120)}`);
+		if (d.status === 400 && a.text !== NOT_AN_EVENT) wrong.push(`${label}: 400 body ${a.text.slice(0, 120)}`);
+		if (d.status !== 200) continue;
+		const ignored = /"ignored"/.test(a.text);
+		if (d.ignored && !ignored) wrong.push(`${label}: was not ignored: ${a.text.slice(0, 120)}`);
+		if (d.newEvent && !ignored) started.set(d.newEvent, (started.get(d.newEvent) ?? 0) + 1);
+		if (d.newEvent && ignored && d.group === undefined) wrong.push(`${label}: a new event was ignored: ${a.text.slice(0, 120)}`);
+	}
+	for (const [id, n] of started) if (n !== 1) wrong.push(`${id}: ${n} deliveries were answered as started`);
+	return wrong;
+}
+
+export function eventIdsOf(executions: Execution[], triggerName: string): string[] {
+	return executions.map((e) => String(nodeOutput(e, triggerName)[0]?.event_id));
 }

@@ -9,13 +9,12 @@
  * Run: npx jest --selectProjects e2e --runInBand test/e2e/reliability/signature-fuzz
  */
 import { randomBytes } from 'node:crypto';
-import { type FuzzDelivery, fuzzPlan, SELECTED_EVENTS } from './fuzz.cjs';
+import { checkAnswers, eventIdsOf, type FuzzDelivery, fuzzPlan, runFuzz, SELECTED_EVENTS } from './fuzz.cjs';
 import {
 	createCredential,
 	deliverAll,
 	type DeliveryAnswer,
 	n8nLogErrors,
-	nodeOutput,
 	type ReliabilityEnv,
 	scanForSecrets,
 	secretRows,
@@ -24,58 +23,12 @@ import {
 	triggerNode,
 	writeResults,
 } from './support.cjs';
-import type { Execution } from '../runner/index.cjs';
 
 jest.setTimeout(10 * 60_000);
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20_260_902);
-const REFUSED = '{"error":"Invalid or missing signature"}';
-const NOT_AN_EVENT = '{"error":"The body is not a HuskyVoice event"}';
 const REPLAYED_AFTER_RESTART = 100;
 const PARSE_FAILED = /Error in handling webhook request POST \/webhook\/.*: Failed to parse request body$/;
-
-/** Sends `first`, then the replays, then each race group (3 copies at once). */
-export async function runFuzz(env: ReliabilityEnv, url: string, plan: ReturnType<typeof fuzzPlan>) {
-	const sent: Array<{ d: FuzzDelivery; a: DeliveryAnswer }> = [];
-	const firstAnswers = await deliverAll(env, url, plan.first);
-	plan.first.forEach((d, i) => sent.push({ d, a: firstAnswers[i] }));
-	const replays = plan.then.filter((d) => d.group === undefined);
-	const replayAnswers = await deliverAll(env, url, replays);
-	replays.forEach((d, i) => sent.push({ d, a: replayAnswers[i] }));
-	const groups = new Map<number, FuzzDelivery[]>();
-	for (const d of plan.then) if (d.group !== undefined) groups.set(d.group, [...(groups.get(d.group) ?? []), d]);
-	for (const group of groups.values()) {
-		const answers = await deliverAll(env, url, group, group.length);
-		group.forEach((d, i) => sent.push({ d, a: answers[i] }));
-	}
-	return sent;
-}
-
-/** What was wrong with each answer (empty when all are right). */
-export function checkAnswers(sent: Array<{ d: FuzzDelivery; a: DeliveryAnswer }>): string[] {
-	const wrong: string[] = [];
-	const started = new Map<string, number>();
-	for (const { d, a } of sent) {
-		const label = `${d.cls} (${d.body.length} bytes)`;
-		if (a.status !== d.status) {
-			wrong.push(`${label}: answered ${a.status} ${a.text.slice(0, 120)}, expected ${d.status}`);
-			continue;
-		}
-		if (d.status === 401 && a.text !== REFUSED) wrong.push(`${label}: 401 body ${a.text.slice(0, 120)}`);
-		if (d.status === 400 && a.text !== NOT_AN_EVENT) wrong.push(`${label}: 400 body ${a.text.slice(0, 120)}`);
-		if (d.status !== 200) continue;
-		const ignored = /"ignored"/.test(a.text);
-		if (d.ignored && !ignored) wrong.push(`${label}: was not ignored: ${a.text.slice(0, 120)}`);
-		if (d.newEvent && !ignored) started.set(d.newEvent, (started.get(d.newEvent) ?? 0) + 1);
-		if (d.newEvent && ignored && d.group === undefined) wrong.push(`${label}: a new event was ignored: ${a.text.slice(0, 120)}`);
-	}
-	for (const [id, n] of started) if (n !== 1) wrong.push(`${id}: ${n} deliveries were answered as started`);
-	return wrong;
-}
-
-export function eventIdsOf(executions: Execution[], triggerName: string): string[] {
-	return executions.map((e) => String(nodeOutput(e, triggerName)[0]?.event_id));
-}
 
 describe('HuskyVoice Trigger signature fuzzing (single-process n8n)', () => {
 	let env: ReliabilityEnv;

@@ -164,7 +164,7 @@ export function triggerNode(o: TriggerNodeOptions): WorkflowNode {
 	return {
 		name: o.name ?? 'HuskyVoice Trigger',
 		type: TYPES.trigger,
-		typeVersion: 1,
+		typeVersion: 1.1, // what a new node gets (defaultVersion)
 		position: [0, 0],
 		webhookId: o.webhookId ?? randomUUID(),
 		parameters: { registration: o.registration, events: o.events, verifySignature: true, options: {} },
@@ -571,7 +571,7 @@ function filesUnder(dir: string, skip: (p: string) => boolean): string[] {
  * event/insights tables… and credentials_entity, whose data is encrypted, so a plain secret there
  * would be a finding too), every log file of every n8n process, every other file in the run
  * folder (user folders: config, event logs, binary data; not Postgres's own files, not the
- * installed package), every node output of every execution of every workflow (public API, with
+ * installed package, not the editor's static assets), every node output of every execution of every workflow (public API, with
  * data), and every answer n8n gave to the suites' webhook deliveries.
  */
 export async function scanForSecrets(env: ReliabilityEnv): Promise<SecretScan> {
@@ -610,7 +610,8 @@ export async function scanForSecrets(env: ReliabilityEnv): Promise<SecretScan> {
 	}
 	const others = filesUnder(
 		env.stack.runDir,
-		(p) => /\/(pgdata|pack|node_modules|pg-socket)$/.test(p) || logs.includes(p),
+		// not Postgres's own files (the dump covers them), the installed package, or the editor's static assets
+		(p) => /\/(pgdata|pack|node_modules|pg-socket)$|\/\.cache\/n8n\/public$/.test(p) || logs.includes(p),
 	);
 	for (const f of others) {
 		const text = fs.readFileSync(f).toString('latin1');

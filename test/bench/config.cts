@@ -1,0 +1,130 @@
+/**
+ * Benchmark settings: defaults < environment (BENCH_*) < command line (`--n=300`).
+ *
+ *   node .cache/tools/test/bench/run.cjs --n=50 --get-items=200 --trigger-events=100 --only=rate,get
+ */
+export type BenchName = 'rate' | 'get' | 'trigger' | 'package';
+export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger'];
+
+export interface BenchConfig {
+	/** 1. create-call items. */
+	n: number;
+	/**
+	 * 1. The sandbox's sliding window. HuskyVoice's 600 requests/min is written as 10 per 1000 ms:
+	 * a 60 s window of 600 would take a 300-item batch in one burst (floor ≈ 0), so the floor
+	 * N / limit would not be real; 10 per second is the same rate with bursts of at most 10.
+	 */
+	limit: number;
+	windowMs: number;
+	/** 2. Get Call items per run, measured runs per node (+ one warm-up each). */
+	getItems: number;
+	repeats: number;
+	/** 3. Signed deliveries per workflow, per second, warm-up deliveries, block size of the A/B alternation. */
+	triggerEvents: number;
+	triggerRate: number;
+	triggerWarmup: number;
+	triggerBlock: number;
+	/**
+	 * n8n expression engines to run the trigger benchmark on, each in its own n8n: `vm` (n8n
+	 * 2.41's default) and/or `legacy` (N8N_EXPRESSION_ENGINE=legacy). Only the trigger differs
+	 * between the two; the other benchmarks run on the first.
+	 */
+	triggerEngines: Array<'vm' | 'legacy'>;
+	/** Deliveries to the control, a Webhook node secured by a Header Auth credential (0 = no control). */
+	triggerControl: number;
+	/** Minutes the whole run may take: a trigger pass that would not fit is skipped (and says so). */
+	budgetMinutes: number;
+	only: Set<BenchName>;
+	/** Where the markdown goes (relative to the repository root unless absolute). */
+	out: string;
+	/** n8n's N8N_LOG_LEVEL during the run (same for both sides). */
+	logLevel: string;
+	/** A folder for the raw measurements (every delivery's latency, every run), or undefined. */
+	dump?: string;
+	/** Extra environment for n8n (`--n8n-env=N8N_EXPRESSION_ENGINE=legacy,KEY=VALUE`); none by default. */
+	n8nEnv: Record<string, string>;
+}
+
+const KEYS: Record<string, keyof BenchConfig> = {
+	n: 'n',
+	limit: 'limit',
+	'window-ms': 'windowMs',
+	'get-items': 'getItems',
+	repeats: 'repeats',
+	'trigger-events': 'triggerEvents',
+	'trigger-rate': 'triggerRate',
+	'trigger-warmup': 'triggerWarmup',
+	'trigger-block': 'triggerBlock',
+	'trigger-engines': 'triggerEngines',
+	'trigger-control': 'triggerControl',
+	'budget-min': 'budgetMinutes',
+	only: 'only',
+	out: 'out',
+	'log-level': 'logLevel',
+	dump: 'dump',
+	'n8n-env': 'n8nEnv',
+};
+
+function envName(flag: string): string {
+	return `BENCH_${flag.replace(/-/g, '_').toUpperCase()}`;
+}
+
+function positiveInt(flag: string, value: string, allowZero = false): number {
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new Error(`--${flag} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${value}"`);
+	return n;
+}
+
+function engines(value: string): Array<'vm' | 'legacy'> {
+	const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+	for (const e of list) if (e !== 'vm' && e !== 'legacy') throw new Error(`--trigger-engines: "vm" and/or "legacy", got "${e}"`);
+	return [...new Set(list)] as Array<'vm' | 'legacy'>;
+}
+
+export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig {
+	const raw: Record<string, string> = {};
+	for (const flag of Object.keys(KEYS)) {
+		const value = env[envName(flag)];
+		if (value !== undefined && value !== '') raw[flag] = value;
+	}
+	for (const arg of argv) {
+		const m = /^--([a-z0-9-]+)=(.*)$/.exec(arg);
+		if (!m || !KEYS[m[1]]) throw new Error(`unknown argument "${arg}"; known: ${Object.keys(KEYS).map((k) => `--${k}=…`).join(' ')}`);
+		raw[m[1]] = m[2];
+	}
+	const int = (flag: string, fallback: number, allowZero = false) =>
+		raw[flag] === undefined ? fallback : positiveInt(flag, raw[flag], allowZero);
+	const only = new Set<BenchName>();
+	for (const name of (raw.only ?? ALL_BENCHES.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
+		if (!ALL_BENCHES.includes(name as BenchName)) throw new Error(`--only: unknown benchmark "${name}"; known: ${ALL_BENCHES.join(',')}`);
+		only.add(name as BenchName);
+	}
+	return {
+		n: int('n', 300),
+		limit: int('limit', 10),
+		windowMs: int('window-ms', 1000),
+		getItems: int('get-items', 1000),
+		repeats: int('repeats', 5),
+		triggerEvents: int('trigger-events', 1000),
+		triggerRate: int('trigger-rate', 20),
+		triggerWarmup: int('trigger-warmup', 30, true),
+		triggerBlock: int('trigger-block', 100),
+		triggerEngines: engines(raw['trigger-engines'] ?? 'vm,legacy'),
+		triggerControl: int('trigger-control', 200, true),
+		budgetMinutes: raw['budget-min'] === undefined ? 9.5 : Number(raw['budget-min']),
+		only,
+		out: raw.out ?? 'test/bench/results.md',
+		logLevel: raw['log-level'] ?? env.E2E_N8N_LOG_LEVEL ?? 'warn',
+		dump: raw.dump,
+		n8nEnv: Object.fromEntries(
+			(raw['n8n-env'] ?? '')
+				.split(',')
+				.filter((pair) => pair.trim() !== '')
+				.map((pair) => {
+					const eq = pair.indexOf('=');
+					if (eq < 1) throw new Error(`--n8n-env: expected KEY=VALUE, got "${pair}"`);
+					return [pair.slice(0, eq).trim(), pair.slice(eq + 1)];
+				}),
+		),
+	};
+}

@@ -193,6 +193,12 @@ const adminRoutes = new Router()
 	.add('DELETE /__admin/webhooks/:id', ({ state, params }) =>
 		state.subscriptions.delete(params.id) ? ok({ id: params.id, deleted: true }) : missing(`Webhook ${params.id}`),
 	)
+	.add('POST /__admin/webhooks/:id/enable', ({ state, params }) => {
+		const subscription = state.subscriptions.get(params.id);
+		if (!subscription) return missing(`Webhook ${params.id}`);
+		Object.assign(subscription, { disabled: false, failed_events: 0 });
+		return ok(subscription);
+	})
 	.add('POST /__admin/raw-delivery', rawDelivery);
 
 /** The test-only admin API: no auth, no rate limit, not recorded. */

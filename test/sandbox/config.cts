@@ -10,6 +10,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	legacySignatureHeader: false,
 	flatCancelResponse: false,
 	duplicateDeliveries: false,
+	disableEndpointAfterFailures: 0,
 };
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -28,6 +29,7 @@ const CHECKS: Record<keyof SandboxConfig, [Check, string]> = {
 	legacySignatureHeader: [(v) => typeof v === 'boolean', 'a boolean'],
 	flatCancelResponse: [(v) => typeof v === 'boolean', 'a boolean'],
 	duplicateDeliveries: [(v) => typeof v === 'boolean', 'a boolean'],
+	disableEndpointAfterFailures: [isCount, 'a non-negative integer (0 = never)'],
 	credits: [(v) => v === null || isCount(v), 'a non-negative integer, or null for unlimited'],
 	dailyInboundQuota: [(v) => v === null || isCount(v), 'a non-negative integer, or null for unlimited'],
 	inboundSigningSecret: [(v) => v === null || (typeof v === 'string' && v !== ''), 'a non-empty string, or null for off'],

@@ -28,17 +28,29 @@ export function redeliver(state: SandboxState, event: EmittedEvent): Promise<voi
 }
 
 export function subscribersOf(state: SandboxState, eventType: string): Subscription[] {
-	return [...state.subscriptions.values()].filter((s) => s.events.includes(eventType) || s.events.includes('*'));
+	return [...state.subscriptions.values()].filter(
+		(s) => !s.disabled && (s.events.includes(eventType) || s.events.includes('*')),
+	);
 }
 
 function dispatch(state: SandboxState, event: EmittedEvent, kind: DeliveryAttempt['kind']): Promise<void> {
+	const epoch = state.epoch;
 	const deliveries = subscribersOf(state, event.event_type).map(async (subscription) => {
 		const delivered = await deliverWithRetries(state, subscription, event, kind);
+		if (state.epoch !== epoch) return; // reset or stopped meanwhile
+		countFailure(state, subscription, delivered);
 		if (delivered && kind === 'original' && state.config.duplicateDeliveries) {
 			await deliverWithRetries(state, subscription, event, 'duplicate');
 		}
 	});
 	return Promise.all(deliveries).then(() => undefined);
+}
+
+/** Repeated failures get an endpoint disabled, as the contract warns (off unless configured). */
+function countFailure(state: SandboxState, subscription: Subscription, delivered: boolean): void {
+	subscription.failed_events = delivered ? 0 : subscription.failed_events + 1;
+	const limit = state.config.disableEndpointAfterFailures;
+	if (limit > 0 && subscription.failed_events >= limit) subscription.disabled = true;
 }
 
 export function signatureHeaderName(state: SandboxState): string {

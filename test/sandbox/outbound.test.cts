@@ -195,6 +195,17 @@ describe('deliveries', () => {
 		expect(receiver.received[0].json.event_id).toBe(receiver.received[1].json.event_id);
 	});
 
+	test('with disableEndpointAfterFailures an endpoint failing that many events in a row gets nothing more until re-enabled', async () => {
+		await admin('POST', '/config', { disableEndpointAfterFailures: 2, deliveryRetryDelaysMs: [] });
+		const { id } = (await admin('POST', '/webhooks', { url: 'http://127.0.0.1:1/down', events: ['*'] })).body;
+		await emitCompleted();
+		await emitCompleted();
+		expect((await emitCompleted()).body.subscribers).toBe(0);
+		expect((await admin('GET', '/webhooks')).body[0]).toMatchObject({ id, disabled: true, failed_events: 2 });
+		await admin('POST', `/webhooks/${id}/enable`);
+		expect((await emitCompleted()).body.subscribers).toBe(1);
+	});
+
 	test('raw-delivery sends arbitrary bytes and headers and reports the status', async () => {
 		const res = await admin('POST', '/raw-delivery', { url: receiver.url, body: '{"broken":', headers: { 'X-Husky-Signature': 'nope' } });
 		expect(res.body).toMatchObject({ status: 200, latencyMs: expect.any(Number) });

@@ -95,6 +95,10 @@ export interface Subscription {
 	secret: string;
 	created_at: string;
 	created_via: 'api' | 'dashboard';
+	/** Events in a row whose every delivery attempt failed. */
+	failed_events: number;
+	/** Set after `disableEndpointAfterFailures` failed events; a disabled endpoint gets nothing. */
+	disabled: boolean;
 }
 
 export interface EmittedEvent {
@@ -150,6 +154,8 @@ export interface SandboxConfig {
 	flatCancelResponse: boolean;
 	/** Deliver every event twice (same event_id), as a real at-least-once sender sometimes does. */
 	duplicateDeliveries: boolean;
+	/** 0 = never. Otherwise an endpoint is disabled after this many events in a row failed (all retries). */
+	disableEndpointAfterFailures: number;
 	/** undefined = unlimited. */
 	credits?: number;
 	/** undefined = unlimited. */

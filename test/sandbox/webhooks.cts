@@ -31,6 +31,8 @@ export function addSubscription(
 		secret: `whsec_${randomHex(24)}`,
 		created_at: now(),
 		created_via: via,
+		failed_events: 0,
+		disabled: false,
 	};
 	state.subscriptions.set(subscription.id, subscription);
 	return subscription;

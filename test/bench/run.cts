@@ -235,7 +235,7 @@ function triggerExplanation(cfg: BenchConfig, isolate: { wallMs: number; cpuMs: 
 		`(the control, which reads its credential on every request) is slow there too. (b) Before starting an execution of a workflow that uses a ` +
 		`credential, n8n checks the credential's permissions in the database (workflow-runner.js › credentialsPermissionChecker.check); the plain ` +
 		`Webhook node workflow has none, the control and the HuskyVoice Trigger have one. The trigger's own webhook() takes about 0.15 ms of CPU per ` +
-		`delivery, no more than the Webhook node's (CPU profile of n8n during this benchmark). 3b is the same benchmark in a second n8n with ` +
+		`delivery, no more than the Webhook node's (a CPU profile of n8n under this benchmark, taken with --n8n-env=NODE_OPTIONS=--cpu-prof). 3b is the same benchmark in a second n8n with ` +
 		`N8N_EXPRESSION_ENGINE=legacy, which removes (a).`
 	);
 }

@@ -64,6 +64,21 @@ describe('HuskyVoice error answers', () => {
 		expectNoKey(serialiseError(error), ctx.sandbox.apiKey);
 	});
 
+	it('create that failed with 500s: says a call may have been placed and gives the key', async () => {
+		await ctx.admin.fault({ route: 'POST /v1/calls', failTimes: 50 });
+		const error = errorOf(await ctx.run(VALID_CALL));
+		expect(String(error.description)).toMatch(
+			/Idempotency key: hv-[0-9a-f]{32} — a call may have been placed; running this item again with the same key will not place a second call\./,
+		);
+	});
+
+	it('create refused outright (429 every time): says no call was placed', async () => {
+		await ctx.admin.fault({ route: 'POST /v1/calls', rateLimitTimes: 50, retryAfterSeconds: 0 });
+		const error = errorOf(await ctx.run(VALID_CALL));
+		expect(String(error.description)).toMatch(/Idempotency key: hv-[0-9a-f]{32} — no call was placed\./);
+		expect(await ctx.admin.calls()).toHaveLength(0);
+	});
+
 	it('no answer at all: says the request may or may not have been carried out, without URL or key', async () => {
 		const port = await closedPort();
 		const error = errorOf(

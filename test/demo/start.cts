@@ -20,18 +20,15 @@
  * Postgres; the sandbox lives in this process).
  */
 import * as net from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
 import { runStart } from '../e2e/runner/cli.cjs';
 import { onSignalCleanup } from '../e2e/runner/procs.cjs';
 import type { N8nStack } from '../e2e/runner/index.cjs';
 import {
-	CREDENTIAL_TYPES,
 	createHuskyCredentials,
-	credentialRef,
+	createManualTriggerWorkflow,
 	HuskyTarget,
 	importExamples,
-	NODE_TYPES,
 	SandboxAdmin,
 } from '../e2e/husky.cjs';
 
@@ -57,31 +54,13 @@ async function preferredPort(envName: string, fallback: number): Promise<number 
 
 /** A HuskyVoice Trigger in Manual mode, with the endpoint added in the sandbox "dashboard" like a user would. */
 async function manualTriggerDemo(stack: N8nStack, admin: SandboxAdmin): Promise<string[]> {
-	const webhookId = randomUUID();
-	const url = `${stack.webhookBaseUrl}/webhook/${webhookId}/webhook`;
-	const endpoint = await admin.addWebhook(url, ['call.completed', 'call.failed', 'call.disallowed']);
-	const secret = await stack.api.createCredential({
-		name: 'HuskyVoice Webhook Signing Secret (sandbox)',
-		type: CREDENTIAL_TYPES.webhookSecret,
-		data: { signingSecret: endpoint.secret },
-	});
-	const wf = await stack.api.createWorkflow({
+	const { workflow, url, endpoint } = await createManualTriggerWorkflow(stack, admin, {
 		name: 'HuskyVoice: Manual registration (trigger demo)',
-		nodes: [
-			{
-				name: 'HuskyVoice Trigger',
-				type: NODE_TYPES.trigger,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId,
-				parameters: { registration: 'manual', events: ['call.completed', 'call.failed', 'call.disallowed'], options: {} },
-				credentials: { [CREDENTIAL_TYPES.webhookSecret]: credentialRef(secret) },
-			},
-			{ name: 'Your next step', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
-		],
-		connections: { 'HuskyVoice Trigger': { main: [[{ node: 'Your next step', type: 'main', index: 0 }]] } },
+		credentialName: 'HuskyVoice Webhook Signing Secret (sandbox)',
+		events: ['call.completed', 'call.failed', 'call.disallowed'],
+		nextNode: 'Your next step',
 	});
-	await stack.activateAndWait(wf.id);
+	await stack.activateAndWait(workflow.id);
 	return [`Manual-mode trigger: endpoint ${endpoint.id} added in the sandbox dashboard for ${url}`];
 }
 

@@ -182,6 +182,45 @@ export class SandboxAdmin {
 }
 
 /** Executions of a workflow right now (any status), newest first. */
+/**
+ * A HuskyVoice Trigger in Manual mode: its endpoint added in the sandbox "dashboard" as a user
+ * would, the endpoint's secret stored in a signing-secret credential, the workflow created.
+ */
+export async function createManualTriggerWorkflow(
+	stack: N8nStack,
+	admin: SandboxAdmin,
+	opts: { name: string; credentialName: string; events: string[]; options?: Record<string, unknown>; nextNode?: string },
+) {
+	const webhookId = randomUUID();
+	const url = `${stack.webhookBaseUrl}/webhook/${webhookId}/webhook`;
+	const endpoint = await admin.addWebhook(url, opts.events);
+	const credential = await stack.api.createCredential({
+		name: opts.credentialName,
+		type: CREDENTIAL_TYPES.webhookSecret,
+		data: { signingSecret: endpoint.secret },
+	});
+	const trigger: WorkflowNode = {
+		name: 'HuskyVoice Trigger',
+		type: NODE_TYPES.trigger,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId,
+		parameters: { registration: 'manual', events: opts.events, options: opts.options ?? {} },
+		credentials: { [CREDENTIAL_TYPES.webhookSecret]: credentialRef(credential) },
+	};
+	const next: WorkflowNode[] = opts.nextNode
+		? [{ name: opts.nextNode, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} }]
+		: [];
+	const workflow = await stack.api.createWorkflow({
+		name: opts.name,
+		nodes: [trigger, ...next],
+		connections: opts.nextNode
+			? { 'HuskyVoice Trigger': { main: [[{ node: opts.nextNode, type: 'main', index: 0 }]] } }
+			: {},
+	});
+	return { workflow, url, endpoint, credential };
+}
+
 export async function executionsOf(api: N8nApi, workflowId: string, includeData = false): Promise<Execution[]> {
 	return api.listExecutions({ workflowId, includeData });
 }

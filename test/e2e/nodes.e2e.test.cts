@@ -18,6 +18,7 @@ import {
 	CREDENTIAL_TYPES,
 	callCompletedEvent,
 	createHuskyCredentials,
+	createManualTriggerWorkflow,
 	credentialRef,
 	deliverSigned,
 	executionsAfterQuiet,
@@ -510,28 +511,12 @@ describe('HuskyVoice nodes in a real n8n', () => {
 
 	describe('HuskyVoice Trigger, Manual registration (secret pasted into the credential)', () => {
 		test('the dashboard endpoint’s signed events start executions; other secrets are refused', async () => {
-			const webhookId = randomUUID();
-			const url = `${stack.webhookBaseUrl}/webhook/${webhookId}/webhook`;
-			const endpoint = await admin.addWebhook(url, ['call.completed', 'call.failed']); // what the user does in the dashboard
-			const secretCred = await stack.api.createCredential({
-				name: 'HuskyVoice signing secret',
-				type: CREDENTIAL_TYPES.webhookSecret,
-				data: { signingSecret: endpoint.secret },
-			});
-			const wf = await stack.api.createWorkflow({
+			// What the user does in the dashboard, then in n8n.
+			const { workflow: wf, url, endpoint } = await createManualTriggerWorkflow(stack, admin, {
 				name: 'trigger manual',
-				nodes: [
-					{
-						name: 'HuskyVoice Trigger',
-						type: NODE_TYPES.trigger,
-						typeVersion: 1,
-						position: [0, 0],
-						webhookId,
-						parameters: { registration: 'manual', events: ['call.completed', 'call.failed'], options: { includeRawPayload: true } },
-						credentials: { [CREDENTIAL_TYPES.webhookSecret]: credentialRef(secretCred) },
-					},
-				],
-				connections: {},
+				credentialName: 'HuskyVoice signing secret',
+				events: ['call.completed', 'call.failed'],
+				options: { includeRawPayload: true },
 			});
 			const { webhooks } = await stack.activateAndWait(wf.id);
 			expect(webhooks.map((w) => w.url)).toEqual([url]);

@@ -38,6 +38,23 @@ describe('real n8n (runner smoke test)', () => {
 	let packDir: string;
 	const t0 = Date.now();
 
+	/** A workflow with only the fixture package's webhook trigger, named "Hook". */
+	const createSmokeTriggerWorkflow = (name: string, parameters: Record<string, unknown>) =>
+		stack.api.createWorkflow({
+			name,
+			nodes: [
+				{
+					name: 'Hook',
+					type: `${SMOKE}.e2eSmokeTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: randomUUID(),
+					parameters,
+				},
+			],
+			connections: {},
+		});
+
 	beforeAll(async () => {
 		if (!realBuilt) {
 			console.warn(`dist/ of ${PKG.name} is not built: only the fixture package is checked (run \`npm run build\` first)`);
@@ -117,20 +134,7 @@ describe('real n8n (runner smoke test)', () => {
 	});
 
 	test('activation: webhook goes live, receives a delivery, disappears on deactivation', async () => {
-		const wf = await stack.api.createWorkflow({
-			name: 'smoke trigger',
-			nodes: [
-				{
-					name: 'Hook',
-					type: `${SMOKE}.e2eSmokeTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { path: 'smoke-ok' },
-				},
-			],
-			connections: {},
-		});
+		const wf = await createSmokeTriggerWorkflow('smoke trigger', { path: 'smoke-ok' });
 		const { status, webhooks } = await stack.activateAndWait(wf.id);
 		expect(status.status).toBe('published');
 		expect(webhooks).toHaveLength(1);
@@ -147,20 +151,7 @@ describe('real n8n (runner smoke test)', () => {
 	});
 
 	test('a trigger that fails to register is reported, not hidden behind the 200 of activate', async () => {
-		const wf = await stack.api.createWorkflow({
-			name: 'smoke trigger failing',
-			nodes: [
-				{
-					name: 'Hook',
-					type: `${SMOKE}.e2eSmokeTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { path: 'smoke-fail', failActivation: true },
-				},
-			],
-			connections: {},
-		});
+		const wf = await createSmokeTriggerWorkflow('smoke trigger failing', { path: 'smoke-fail', failActivation: true });
 		// n8n retries the failing create() for ~15 s before it reports the failure
 		await expect(stack.activateAndWait(wf.id, { timeoutMs: 90_000 })).rejects.toThrow(
 			/ended "failed".*activation refused on purpose.*publication outbox: #\d+ failed/,

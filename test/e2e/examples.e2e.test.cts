@@ -7,10 +7,9 @@
  *
  * Run: npm run build && npx jest --selectProjects e2e test/e2e/examples.e2e.test.cts
  */
-import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
+import type { Sandbox } from '../sandbox/sandbox.cjs';
 import {
-	assertPackageLoaded,
-	createHuskyCredentials,
+	startHuskyStack,
 	HuskyCredentials,
 	ImportedExample,
 	importExamples,
@@ -19,7 +18,7 @@ import {
 	SandboxAdmin,
 	waitForNodeOutput,
 } from './husky.cjs';
-import { executionError, N8nStack, request, startN8nStack, waitFor } from './runner/index.cjs';
+import { executionError, N8nStack, request, waitFor } from './runner/index.cjs';
 
 jest.setTimeout(10 * 60_000);
 
@@ -46,16 +45,7 @@ describe('example workflows in a real n8n', () => {
 	}
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ inboundSigningSecret: INBOUND_SECRET });
-		admin = new SandboxAdmin(sandbox.adminUrl);
-		stack = await startN8nStack({ label: 'examples' });
-		await assertPackageLoaded(stack);
-		creds = await createHuskyCredentials(stack.api, {
-			baseUrl: sandbox.baseUrl,
-			apiKey: sandbox.apiKey,
-			inboundToken: sandbox.inboundToken,
-			inboundSigningSecret: INBOUND_SECRET,
-		});
+		({ sandbox, admin, stack, creds } = await startHuskyStack('examples', INBOUND_SECRET));
 		console.log(`examples e2e: stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 	});
 

@@ -7,7 +7,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Credential, Execution, N8nApi, N8nStack, Workflow, WorkflowNode } from './runner/index.cjs';
-import { nodeOutput, request, repoRoot, sleep, waitFor } from './runner/index.cjs';
+import { nodeOutput, request, repoRoot, sleep, startN8nStack, waitFor } from './runner/index.cjs';
+import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
 
 export const PACKAGE = 'n8n-nodes-huskyvoice';
 export const NODE_TYPES = {
@@ -219,6 +220,21 @@ export async function createManualTriggerWorkflow(
 			: {},
 	});
 	return { workflow, url, endpoint, credential };
+}
+
+/** The sandbox (signatures enforced on its inbound hook), a real n8n with the package, and credentials wired to the sandbox. */
+export async function startHuskyStack(label: string, inboundSigningSecret: string) {
+	const sandbox: Sandbox = await startSandbox({ inboundSigningSecret });
+	const admin = new SandboxAdmin(sandbox.adminUrl);
+	const stack = await startN8nStack({ label });
+	await assertPackageLoaded(stack);
+	const creds = await createHuskyCredentials(stack.api, {
+		baseUrl: sandbox.baseUrl,
+		apiKey: sandbox.apiKey,
+		inboundToken: sandbox.inboundToken,
+		inboundSigningSecret,
+	});
+	return { sandbox, admin, stack, creds };
 }
 
 export async function executionsOf(api: N8nApi, workflowId: string, includeData = false): Promise<Execution[]> {

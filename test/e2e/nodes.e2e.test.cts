@@ -12,12 +12,11 @@
  * One n8n stack for the whole file. Run: npm run build && npx jest --selectProjects e2e test/e2e/nodes.e2e.test.cts
  */
 import { randomUUID } from 'node:crypto';
-import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
+import type { Sandbox } from '../sandbox/sandbox.cjs';
 import {
-	assertPackageLoaded,
 	CREDENTIAL_TYPES,
 	callCompletedEvent,
-	createHuskyCredentials,
+	startHuskyStack,
 	createManualTriggerWorkflow,
 	credentialRef,
 	deliverSigned,
@@ -28,7 +27,7 @@ import {
 	runOneNode,
 	SandboxAdmin,
 } from './husky.cjs';
-import { executionError, N8nStack, nodeOutput, request, startN8nStack, waitFor, type Credential } from './runner/index.cjs';
+import { executionError, N8nStack, nodeOutput, request, waitFor, type Credential } from './runner/index.cjs';
 
 jest.setTimeout(10 * 60_000);
 
@@ -43,16 +42,7 @@ describe('HuskyVoice nodes in a real n8n', () => {
 	const t0 = Date.now();
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ inboundSigningSecret: INBOUND_SECRET });
-		admin = new SandboxAdmin(sandbox.adminUrl);
-		stack = await startN8nStack({ label: 'nodes' });
-		await assertPackageLoaded(stack);
-		creds = await createHuskyCredentials(stack.api, {
-			baseUrl: sandbox.baseUrl,
-			apiKey: sandbox.apiKey,
-			inboundToken: sandbox.inboundToken,
-			inboundSigningSecret: INBOUND_SECRET,
-		});
+		({ sandbox, admin, stack, creds } = await startHuskyStack('nodes', INBOUND_SECRET));
 		console.log(`nodes e2e: stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${stack.timings.report()})`);
 	});
 

@@ -33,7 +33,7 @@ export function renderReport(r: Report): string {
 		'',
 		`**Settings:** N=${cfg.n} create-call items, sandbox limit ${cfg.limit} requests per ${cfg.windowMs} ms (sliding window); ` +
 			`${cfg.getItems} Get Call items × ${cfg.repeats} runs per node (+1 warm-up); ${cfg.triggerEvents} deliveries per trigger at ${cfg.triggerRate}/s ` +
-			`(+${cfg.triggerWarmup} warm-up, blocks of ${cfg.triggerBlock})${cfg.triggerControl ? ` and ${cfg.triggerControl} to the control` : ''}, on n8n expression engine(s) ${cfg.triggerEngines.join(' + ')}. ` +
+			`(+${cfg.triggerWarmup} warm-up, blocks of ${cfg.triggerBlock})${cfg.triggerControl ? ` and ${cfg.triggerControl} to each control` : ''}, on n8n expression engine setting(s) ${cfg.triggerEngines.join(' + ')}. ` +
 			`Change with \`--n= --limit= --window-ms= --get-items= --repeats= --trigger-events= --trigger-rate= --trigger-control= --trigger-engines=\` or \`BENCH_*\` (test/bench/README.md).`,
 		'',
 		'| benchmark | figure | HuskyVoice node | baseline (n8n built-in) | ratio ours / baseline | target | target met |',

@@ -5,7 +5,8 @@
  *   1. rate-limited batch of create-call items   (HuskyVoice node vs HTTP Request node)
  *   2. unthrottled Get Call items                 (HuskyVoice node vs HTTP Request node)
  *   3. signed deliveries at a fixed rate          (HuskyVoice Trigger vs Webhook node),
- *      on n8n's default expression engine and (3b) on its legacy one, each in its own n8n
+ *      on n8n's default expression engine, (3b) with lazy isolate acquisition and (3c) on its
+ *      legacy engine, each in its own n8n
  *   4. package: runtime dependencies, dist size
  *
  * Prints figures and writes them as markdown (default test/bench/results.md). Nothing is
@@ -18,9 +19,10 @@ import * as path from 'node:path';
 import { ensureN8n, type N8nStack, packRepo, repoRoot, startN8nStack } from '../e2e/runner/index.cjs';
 import { PG_BIN } from '../e2e/runner/postgres.cjs';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox.cjs';
-import { type BenchConfig, readConfig } from './config.cjs';
+import { type BenchConfig, readConfig, type TriggerEngine } from './config.cjs';
 import { type BenchContext, log, type Row } from './context.cjs';
 import { isolateCost } from './isolate.cjs';
+import { type IsolateCounts, isolatesPerDelivery } from './isolateCount.cjs';
 import { loadNow, machineInfo } from './machine.cjs';
 import { benchPackage } from './package.cjs';
 import { benchRateLimited } from './rateLimited.cjs';
@@ -113,41 +115,52 @@ async function actionBenches(run: Run, ctx: BenchContext): Promise<void> {
 	}
 }
 
-const ENGINE_LABEL = { vm: "n8n's default vm expression engine", legacy: 'N8N_EXPRESSION_ENGINE=legacy' } as const;
+const ENGINES: Record<TriggerEngine, { label: string; env: Record<string, string> }> = {
+	vm: { label: "n8n's default vm expression engine", env: {} },
+	'vm-lazy': { label: 'vm engine with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+	legacy: { label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+};
+
+/** 3, 3b, 3c in the order the engines were asked for. */
+function triggerNumber(cfg: BenchConfig, engine: TriggerEngine): string {
+	return ['3', '3b', '3c'][cfg.triggerEngines.indexOf(engine)];
+}
 
 /**
  * A generous estimate of a trigger pass: every delivery at the set rate (the HuskyVoice
- * Trigger's at half of it on n8n's vm engine, which can saturate 2 cores), block pauses,
- * settling, and a fresh n8n for the legacy pass.
+ * Trigger's at half of it on n8n's eager vm engine, which can saturate 2 cores), block pauses,
+ * settling, and a fresh n8n for every engine but the default one.
  */
-function triggerPassMs(cfg: BenchConfig, engine: 'vm' | 'legacy'): number {
+function triggerPassMs(cfg: BenchConfig, engine: TriggerEngine): number {
 	const per = cfg.triggerEvents + cfg.triggerWarmup;
-	const deliveries = 2 * per + (cfg.triggerControl > 0 ? cfg.triggerControl + cfg.triggerWarmup : 0);
-	const blocks = Math.ceil(deliveries / cfg.triggerBlock) + 3;
+	const deliveries = 2 * per + (cfg.triggerControl > 0 ? 2 * (cfg.triggerControl + cfg.triggerWarmup) : 0);
+	const blocks = Math.ceil(deliveries / cfg.triggerBlock) + 4;
 	const saturation = engine === 'vm' ? per : 0;
-	return ((deliveries + saturation) / cfg.triggerRate) * 1000 + blocks * 500 + 20_000 + (engine === 'legacy' ? 20_000 : 0);
+	return ((deliveries + saturation) / cfg.triggerRate) * 1000 + blocks * 500 + 20_000 + (engine === 'vm' ? 0 : 20_000);
 }
 
-function fitsBudget(run: Run, engine: 'vm' | 'legacy', startedAt: number): boolean {
+function fitsBudget(run: Run, engine: TriggerEngine, startedAt: number): boolean {
 	const left = run.cfg.budgetMinutes * 60_000 - (Date.now() - startedAt);
 	const need = triggerPassMs(run.cfg, engine);
 	if (need <= left) return true;
-	const number = engine === 'legacy' && run.cfg.triggerEngines.length > 1 ? '3b' : '3';
-	const message = `${number}. Trigger (${ENGINE_LABEL[engine]}) skipped: it needs about ${fmt(need / 60_000, 1)} min and ${fmt(Math.max(0, left) / 60_000, 1)} min of the ${run.cfg.budgetMinutes}-minute budget are left (--budget-min).`;
+	const message = `${triggerNumber(run.cfg, engine)}. Trigger (${ENGINES[engine].label}) skipped: it needs about ${fmt(need / 60_000, 1)} min and ${fmt(Math.max(0, left) / 60_000, 1)} min of the ${run.cfg.budgetMinutes}-minute budget are left (--budget-min).`;
 	log(message);
 	run.notes.push(message);
 	return false;
 }
 
-async function triggerBench(run: Run, ctx: BenchContext, engine: 'vm' | 'legacy'): Promise<void> {
-	const { cfg } = run;
-	const number = engine === 'legacy' && cfg.triggerEngines.length > 1 ? '3b' : '3';
+async function triggerBench(run: Run, ctx: BenchContext, engine: TriggerEngine): Promise<void> {
+	const number = triggerNumber(run.cfg, engine);
 	await attempt(run, `${number}. Trigger`, async () => {
-		const r = await benchTrigger(ctx, { number, label: ENGINE_LABEL[engine] });
+		const r = await benchTrigger(ctx, { number, label: ENGINES[engine].label });
 		run.rows.push(...r.rows);
+		const controls = [
+			r.control && `Webhook node + Header Auth ${fmt(r.control.p99, 1)} / ${fmt(r.control.max, 1)} ms (its executions: ${r.control.eventsWithExecution} / ${r.control.sent}, ${r.control.non2xx} non-2xx)`,
+			r.unsigned && `HuskyVoice Trigger without verification ${fmt(r.unsigned.p99, 1)} / ${fmt(r.unsigned.max, 1)} ms (its executions: ${r.unsigned.eventsWithExecution} / ${r.unsigned.sent}, ${r.unsigned.non2xx} non-2xx)`,
+		].filter(Boolean);
 		run.notes.push(
 			`**${number}.** p99 / max: HuskyVoice Trigger ${fmt(r.ours.p99, 1)} / ${fmt(r.ours.max, 1)} ms, Webhook node ${fmt(r.baseline.p99, 1)} / ${fmt(r.baseline.max, 1)} ms` +
-				(r.control ? `, Webhook node + Header Auth ${fmt(r.control.p99, 1)} / ${fmt(r.control.max, 1)} ms (its executions: ${r.control.eventsWithExecution} / ${r.control.sent}, ${r.control.non2xx} non-2xx)` : '') +
+				controls.map((c) => `, ${c}`).join('') +
 				`; ${fmt(r.seconds, 1)} s of sending.`,
 		);
 	});
@@ -161,6 +174,7 @@ async function main(): Promise<void> {
 	const run: Partial<Run> & Pick<Run, 'cfg' | 'rows' | 'notes' | 'perBench'> = { cfg, rows: [], notes: [], perBench: [] };
 	let current: N8nStack | undefined;
 	let isolate: { wallMs: number; cpuMs: number } | undefined;
+	let isolates: IsolateCounts | undefined;
 	try {
 		log('packing the repository (dist/ must be built: npm run build)');
 		run.tarball = await packRepo(packDir);
@@ -169,9 +183,9 @@ async function main(): Promise<void> {
 				run.rows.push(...(await benchPackage(run.tarball!)).rows);
 			});
 		}
-		const wantsDefault = cfg.only.has('rate') || cfg.only.has('get') || (cfg.only.has('trigger') && cfg.triggerEngines.includes('vm'));
-		const wantsLegacy = cfg.only.has('trigger') && cfg.triggerEngines.includes('legacy');
-		if (wantsDefault || wantsLegacy) {
+		const engines = cfg.only.has('trigger') ? cfg.triggerEngines : [];
+		const wantsDefault = cfg.only.has('rate') || cfg.only.has('get') || engines.includes('vm');
+		if (wantsDefault || engines.length > 0) {
 			run.sandbox = await startSandbox({ rateLimit: { limit: 1_000_000, windowMs: 1000 } });
 			run.tap = tapStatuses(Number(new URL(run.sandbox.origin).port));
 		}
@@ -179,22 +193,33 @@ async function main(): Promise<void> {
 			const ctx = await startContext(run as Run, 'bench', {});
 			current = ctx.stack;
 			await actionBenches(run as Run, ctx);
-			if (cfg.only.has('trigger') && cfg.triggerEngines.includes('vm') && fitsBudget(run as Run, 'vm', startedAt.getTime())) {
+			if (engines.includes('vm') && fitsBudget(run as Run, 'vm', startedAt.getTime())) {
 				await triggerBench(run as Run, ctx, 'vm');
 			}
 			await current.stop();
 			current = undefined;
 		}
-		if (wantsLegacy && fitsBudget(run as Run, 'legacy', startedAt.getTime())) {
-			const ctx = await startContext(run as Run, 'bench-legacy', { N8N_EXPRESSION_ENGINE: 'legacy' });
+		for (const engine of engines.filter((e) => e !== 'vm')) {
+			if (!fitsBudget(run as Run, engine, startedAt.getTime())) continue;
+			const ctx = await startContext(run as Run, `bench-${engine}`, ENGINES[engine].env);
 			current = ctx.stack;
-			await triggerBench(run as Run, ctx, 'legacy');
+			await triggerBench(run as Run, ctx, engine);
 			await current.stop();
 			current = undefined;
 		}
-		if (cfg.only.has('trigger')) {
+		if (engines.length > 0) {
 			isolate = await isolateCost(await ensureN8n());
-			run.notes.push(triggerExplanation(cfg, isolate));
+			if (engines.includes('vm')) {
+				const ctx = await startContext(run as Run, 'bench-isolates', { N8N_METRICS: 'true' });
+				current = ctx.stack;
+				isolates = await isolatesPerDelivery(ctx).catch((error: Error) => {
+					log(`counting isolates per delivery failed: ${error.message}`);
+					return undefined;
+				});
+				await current.stop();
+				current = undefined;
+			}
+			run.notes.push(triggerExplanation(cfg, isolate, isolates));
 		}
 	} finally {
 		run.tap?.close();
@@ -203,7 +228,7 @@ async function main(): Promise<void> {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
 
-	const order = ['1.', '2.', '3.', '3b.', '4.'];
+	const order = ['1.', '2.', '3.', '3b.', '3c.', '4.'];
 	const rank = (row: Row) => order.findIndex((p) => row.bench.startsWith(p));
 	const report = renderReport({
 		cfg,
@@ -221,22 +246,32 @@ async function main(): Promise<void> {
 	log(`written to ${out}`);
 }
 
-function triggerExplanation(cfg: BenchConfig, isolate: { wallMs: number; cpuMs: number } | undefined): string {
+function triggerExplanation(cfg: BenchConfig, isolate: { wallMs: number; cpuMs: number } | undefined, isolates: IsolateCounts | undefined): string {
 	const cost = isolate ? `${fmt(isolate.wallMs, 0)} ms (${fmt(isolate.cpuMs, 0)} ms of CPU) each on this machine` : 'tens of ms of CPU each';
+	const counted = isolates
+		? ` Counted with n8n's own metric (n8n_expression_pool_acquired_total, N8N_METRICS=true, in a separate n8n, sequential deliveries): ` +
+			`${fmt(isolates.ours, 2)} isolates per delivery to the HuskyVoice Trigger, ${fmt(isolates.unsigned, 2)} without verification, ${fmt(isolates.baseline, 2)} to the Webhook node.`
+		: '';
+	const without = cfg.triggerEngines
+		.filter((e) => e !== 'vm')
+		.map((e) => `${triggerNumber(cfg, e)} (${ENGINES[e].label})`)
+		.join(' and ');
 	return (
-		`**3. What the trigger benchmark compares, and why its latency is n8n's more than the node's.** HuskyVoice Trigger: Manual registration, ` +
-		`signature verification on (HMAC-SHA256 of the raw body), dedupe by event_id, one item per event; all sides answer on receipt; open-loop sender ` +
-		`at ${cfg.triggerRate}/s in blocks of ${cfg.triggerBlock} taking turns (A B C, C B A, …; each block's answers awaited before the next), a new ` +
-		`connection per delivery. (a) With n8n's default \`vm\` expression engine, n8n takes a fresh expression isolate for every request to any trigger ` +
-		`except its own Webhook node (live-webhooks.js › webhookPhaseNeedsIsolate exempts only n8n-nodes-base.webhook with static parameters) and ` +
-		`disposes it afterwards: ${cost}. Every execution takes one more, on all sides, so the HuskyVoice Trigger costs two isolates per delivery and the ` +
-		`Webhook node one; on 2 cores at ${cfg.triggerRate}/s that difference saturates the CPU and becomes queueing. A credential read inside a webhook ` +
-		`costs one more isolate (credentials-helper.js), which is why the trigger now reuses its signing secret and why the Webhook node with Header Auth ` +
-		`(the control, which reads its credential on every request) is slow there too. (b) Before starting an execution of a workflow that uses a ` +
-		`credential, n8n checks the credential's permissions in the database (workflow-runner.js › credentialsPermissionChecker.check); the plain ` +
-		`Webhook node workflow has none, the control and the HuskyVoice Trigger have one. The trigger's own webhook() takes about 0.15 ms of CPU per ` +
-		`delivery, no more than the Webhook node's (a CPU profile of n8n under this benchmark, taken with --n8n-env=NODE_OPTIONS=--cpu-prof). 3b is the same benchmark in a second n8n with ` +
-		`N8N_EXPRESSION_ENGINE=legacy, which removes (a).`
+		`**3. What the trigger benchmark compares, and where the difference comes from.** HuskyVoice Trigger: Manual registration, ` +
+		`signature verification on (HMAC-SHA256 of the raw body), dedupe by event_id, one item per event; all sides answer on receipt, which n8n does ` +
+		`only once the execution is stored; open-loop sender at ${cfg.triggerRate}/s in blocks of ${cfg.triggerBlock} taking turns (A B C D, D C B A, …; ` +
+		`each block's answers awaited before the next), a new connection per delivery. (a) With n8n's default \`vm\` expression engine, n8n takes a fresh ` +
+		`expression isolate for every request to any trigger except its own Webhook node (live-webhooks.js › webhookPhaseNeedsIsolate exempts only ` +
+		`n8n-nodes-base.webhook with static parameters) and disposes it afterwards: ${cost}. Every execution takes one more, on all sides, so any other ` +
+		`trigger — n8n's own included — costs two isolates per delivery and the Webhook node one; on 2 cores at ${cfg.triggerRate}/s that difference ` +
+		`saturates the CPU and becomes queueing, and a saturated pass's figures swing widely from run to run.${counted} A credential read inside a webhook costs one more isolate (credentials-helper.js), which is why the ` +
+		`trigger reuses its signing secret and why the Webhook node with Header Auth (a control, which reads its credential on every request) is slow ` +
+		`there too. ${without ? `${without} remove (a): lazy acquisition builds an isolate only when an expression is evaluated, which a delivery to the trigger never does. ` : ''}` +
+		`(b) Before starting an execution of a workflow that uses a credential, n8n checks the credential's permissions in the database ` +
+		`(workflow-runner.js › credentialsPermissionChecker.check), on the path to the answer. Verifying a signature needs the signing secret, kept in a ` +
+		`credential, so the verifying trigger pays this on every delivery; the plain Webhook node verifies nothing and has no credential. The second control, ` +
+		`the same HuskyVoice Trigger with verification off and no credential, shows the node's own cost without (b). The trigger's own webhook() takes about ` +
+		`0.15 ms of CPU per delivery, no more than the Webhook node's (a CPU profile of n8n under this benchmark, taken with --n8n-env=NODE_OPTIONS=--cpu-prof).`
 	);
 }
 

@@ -2,8 +2,9 @@
  * 3. Trigger: signed HuskyVoice deliveries at a fixed rate (open loop: sent on schedule, not
  * after the previous answer) to the HuskyVoice Trigger (Manual registration, signature
  * verification on) and to a plain Webhook node workflow, both active in the same n8n — and, as a
- * control, to a Webhook node secured by a Header Auth credential (n8n treats a workflow that uses
- * a credential differently; see run.cts › triggerExplanation). Every side gets identical requests
+ * controls, to a Webhook node secured by a Header Auth credential and to the HuskyVoice Trigger
+ * with signature verification off (n8n treats a workflow that uses a credential differently; the
+ * second control has none — see run.cts › triggerExplanation). Every side gets identical requests
  * (same envelope, same headers, own event ids). The sides take turns in blocks (A B C, C B A, …)
  * so that all see the same machine over time, with every answer of a block awaited and a short
  * pause before the next, so one side's backlog never lands in another's block; warm-up
@@ -19,23 +20,24 @@ import { type BenchContext, dump, log, nodeRun, type Row } from './context.cjs';
 import { fmt, percentile, ratio } from './stats.cjs';
 import { oursTrigger, plainWebhook, TRIGGER, WEBHOOK } from './workflows.cjs';
 
-type Side = 'ours' | 'baseline' | 'control';
+export type Side = 'ours' | 'baseline' | 'control' | 'unsigned';
 
 const SIDE_NAMES: Record<Side, string> = {
 	ours: 'HuskyVoice Trigger',
 	baseline: 'Webhook node',
 	control: 'Webhook node + Header Auth',
+	unsigned: 'HuskyVoice Trigger without verification',
 };
-const EVENT_PREFIX: Record<Side, string> = { ours: 'hv', baseline: 'wh', control: 'wa' };
+export const EVENT_PREFIX: Record<Side, string> = { ours: 'hv', baseline: 'wh', control: 'wa', unsigned: 'hu' };
 
-interface Delivery {
+export interface Delivery {
 	side: Side;
 	eventId: string;
 	measured: boolean;
 	body: Buffer;
 }
 
-interface Answer {
+export interface Answer {
 	delivery: Delivery;
 	/** ms after the first delivery was sent */
 	sentAtMs: number;
@@ -44,7 +46,7 @@ interface Answer {
 	error?: string;
 }
 
-interface Target {
+export interface Target {
 	url: string;
 	headers: Record<string, string>;
 }
@@ -65,7 +67,7 @@ export interface TriggerSide {
 	lost: number;
 }
 
-function eventBody(eventId: string, i: number): Buffer {
+export function eventBody(eventId: string, i: number): Buffer {
 	const now = new Date().toISOString();
 	return Buffer.from(
 		JSON.stringify({
@@ -89,7 +91,7 @@ function eventBody(eventId: string, i: number): Buffer {
 	);
 }
 
-function post(target: Target, delivery: Delivery, secret: string, start: number): Promise<Answer> {
+export function post(target: Target, delivery: Delivery, secret: string, start: number): Promise<Answer> {
 	const signature = createHmac('sha256', secret).update(delivery.body).digest('hex');
 	const t0 = performance.now();
 	return new Promise((resolve) => {
@@ -258,14 +260,15 @@ export interface TriggerResult {
 	ours: TriggerSide;
 	baseline: TriggerSide;
 	control?: TriggerSide;
+	unsigned?: TriggerSide;
 	seconds: number;
 }
 
 export async function benchTrigger(ctx: BenchContext, variant: { number: string; label: string }): Promise<TriggerResult> {
 	const { cfg, stack, creds, sandbox } = ctx;
 	const m = cfg.triggerEvents;
-	const sides: Side[] = cfg.triggerControl > 0 ? ['ours', 'baseline', 'control'] : ['ours', 'baseline'];
-	const events: Record<Side, number> = { ours: m, baseline: m, control: cfg.triggerControl };
+	const sides: Side[] = cfg.triggerControl > 0 ? ['ours', 'baseline', 'control', 'unsigned'] : ['ours', 'baseline'];
+	const events: Record<Side, number> = { ours: m, baseline: m, control: cfg.triggerControl, unsigned: cfg.triggerControl };
 	log(
 		`${variant.number}. trigger, ${variant.label}: ${sides.map((s) => `${events[s]} to the ${SIDE_NAMES[s]}`).join(', ')} at ${cfg.triggerRate}/s ` +
 			`(+${cfg.triggerWarmup} warm-up each, blocks of ${cfg.triggerBlock})`,
@@ -276,6 +279,7 @@ export async function benchTrigger(ctx: BenchContext, variant: { number: string;
 		ours: oursTrigger(creds.webhookSecret),
 		baseline: plainWebhook(),
 		control: plainWebhook(creds.httpHeaderAuth),
+		unsigned: oursTrigger(),
 	};
 	for (const side of sides) {
 		const wf = await stack.api.createWorkflow(inputs[side]);
@@ -296,13 +300,13 @@ export async function benchTrigger(ctx: BenchContext, variant: { number: string;
 	);
 	const summaries = {} as Record<Side, TriggerSide>;
 	sides.forEach((side, i) => {
-		const eventIdOf = side === 'ours' ? (e: Execution) => nodeRun(e, TRIGGER)?.items[0]?.event_id : (e: Execution) => nodeRun(e, WEBHOOK)?.items[0]?.body?.event_id;
+		const eventIdOf = side === 'ours' || side === 'unsigned' ? (e: Execution) => nodeRun(e, TRIGGER)?.items[0]?.event_id : (e: Execution) => nodeRun(e, WEBHOOK)?.items[0]?.body?.event_id;
 		const s = summarise(side, answers, executions[i], eventIdOf);
 		summaries[side] = s;
 		log(`   ${SIDE_NAMES[side]}: ${fmt(s.throughput, 1)}/s, p50 ${fmt(s.p50, 1)} ms, p95 ${fmt(s.p95, 1)} ms, p99 ${fmt(s.p99, 1)} ms, max ${fmt(s.max, 1)} ms; ${s.eventsWithExecution}/${s.sent} events started an execution, ${s.lost} lost, ${s.non2xx} non-2xx, ${s.duplicateExecutions} duplicate executions`);
 	});
 
-	const { ours, baseline, control } = summaries;
+	const { ours, baseline, control, unsigned } = summaries;
 	const bench = `${variant.number}. Trigger, ${variant.label} (${m} signed deliveries at ${cfg.triggerRate}/s)`;
 	const rows: Row[] = [
 		{ bench, figure: 'p50 latency to 2xx, ms', ours: fmt(ours.p50, 1), baseline: fmt(baseline.p50, 1), ratio: ratio(ours.p50, baseline.p50), target: '≤ 1.05×', met: ours.p50 <= 1.05 * baseline.p50 },
@@ -339,6 +343,17 @@ export async function benchTrigger(ctx: BenchContext, variant: { number: string;
 			},
 		);
 	}
+	if (unsigned) {
+		rows.push({
+			bench,
+			figure: `control: p50 of the HuskyVoice Trigger with signature verification off, no credential (${unsigned.sent} deliveries) vs the Webhook node, ms`,
+			ours: fmt(unsigned.p50, 1),
+			baseline: fmt(baseline.p50, 1),
+			ratio: ratio(unsigned.p50, baseline.p50),
+			target: '—',
+			met: undefined,
+		});
+	}
 	rows.push(
 		{
 			bench,
@@ -352,5 +367,5 @@ export async function benchTrigger(ctx: BenchContext, variant: { number: string;
 		{ bench, figure: 'lost events (no execution)', ours: String(ours.lost), baseline: String(baseline.lost), ratio: '—', target: '0', met: ours.lost === 0 },
 		{ bench, figure: 'non-2xx answers', ours: String(ours.non2xx), baseline: String(baseline.non2xx), ratio: '—', target: '0', met: ours.non2xx === 0 },
 	);
-	return { ours, baseline, control, seconds, rows };
+	return { ours, baseline, control, unsigned, seconds, rows };
 }

@@ -130,17 +130,20 @@ export function httpGetCalls(count: number, callIds: string[], baseUrl: string, 
 	]);
 }
 
-/** Manual registration, signature verification on (the node's defaults), every event, the current version. */
-export function oursTrigger(secretCred: CredentialRef): WorkflowInput {
-	return chain('bench: HuskyVoice Trigger', [
+/**
+ * Manual registration, every event, the current version; signature verification on (the node's
+ * default) with `secretCred`, off without it — the diagnostic side with no credential at all.
+ */
+export function oursTrigger(secretCred?: CredentialRef): WorkflowInput {
+	return chain(secretCred ? 'bench: HuskyVoice Trigger' : 'bench: HuskyVoice Trigger without verification', [
 		{
 			name: TRIGGER,
 			type: `${PACKAGE_NAME}.huskyVoiceTrigger`,
 			typeVersion: 1.1, // what the editor adds today (defaultVersion)
 			position: [0, 0],
 			webhookId: randomUUID(),
-			parameters: { registration: 'manual', events: ['*'], verifySignature: true, options: {} },
-			credentials: { huskyVoiceWebhookSecretApi: secretCred },
+			parameters: { registration: 'manual', events: ['*'], verifySignature: secretCred !== undefined, options: {} },
+			...(secretCred ? { credentials: { huskyVoiceWebhookSecretApi: secretCred } } : {}),
 		},
 	]);
 }

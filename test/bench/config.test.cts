@@ -1,0 +1,26 @@
+import { readConfig } from './config.cjs';
+
+describe('bench settings', () => {
+	it('runs every benchmark and all three trigger engine settings by default', () => {
+		const cfg = readConfig([], {});
+		expect([...cfg.only].sort()).toEqual(['get', 'package', 'rate', 'trigger']);
+		expect(cfg.triggerEngines).toEqual(['vm', 'vm-lazy', 'legacy']);
+		expect(cfg).toMatchObject({ n: 300, limit: 10, windowMs: 1000, triggerEvents: 1000, triggerRate: 20, triggerControl: 200 });
+	});
+
+	it('takes flags over BENCH_* variables and keeps the engines in the order asked for', () => {
+		const cfg = readConfig(['--n=50', '--trigger-engines=legacy,vm'], { BENCH_N: '70', BENCH_TRIGGER_RATE: '5' });
+		expect(cfg.n).toBe(50);
+		expect(cfg.triggerRate).toBe(5);
+		expect(cfg.triggerEngines).toEqual(['legacy', 'vm']);
+	});
+
+	it('names the flag and the accepted values when an engine setting is unknown', () => {
+		expect(() => readConfig(['--trigger-engines=vm,quickjs'], {})).toThrow('--trigger-engines: any of vm, vm-lazy, legacy, got "quickjs"');
+	});
+
+	it('refuses unknown flags and malformed n8n environment', () => {
+		expect(() => readConfig(['--fast=1'], {})).toThrow('unknown argument "--fast=1"');
+		expect(() => readConfig(['--n8n-env=NOVALUE'], {})).toThrow('--n8n-env: expected KEY=VALUE, got "NOVALUE"');
+	});
+});

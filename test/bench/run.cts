@@ -22,7 +22,7 @@ import { type Sandbox, startSandbox } from '../sandbox/sandbox.cjs';
 import { type BenchConfig, readConfig, type TriggerEngine } from './config.cjs';
 import { type BenchContext, log, type Row } from './context.cjs';
 import { isolateCost } from './isolate.cjs';
-import { type IsolateCounts, isolatesPerDelivery } from './isolateCount.cjs';
+import { type PerDelivery, perDelivery, probeEnv, probeFile } from './isolateCount.cjs';
 import { loadNow, machineInfo } from './machine.cjs';
 import { benchPackage } from './package.cjs';
 import { benchRateLimited } from './rateLimited.cjs';
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
 	const run: Partial<Run> & Pick<Run, 'cfg' | 'rows' | 'notes' | 'perBench'> = { cfg, rows: [], notes: [], perBench: [] };
 	let current: N8nStack | undefined;
 	let isolate: { wallMs: number; cpuMs: number } | undefined;
-	let isolates: IsolateCounts | undefined;
+	let counted: PerDelivery | undefined;
 	try {
 		log('packing the repository (dist/ must be built: npm run build)');
 		run.tarball = await packRepo(packDir);
@@ -210,16 +210,19 @@ async function main(): Promise<void> {
 		if (engines.length > 0) {
 			isolate = await isolateCost(await ensureN8n());
 			if (engines.includes('vm')) {
-				const ctx = await startContext(run as Run, 'bench-isolates', { N8N_METRICS: 'true' });
+				const probeOut = probeFile();
+				const ctx = await startContext(run as Run, 'bench-count', probeEnv(probeOut));
 				current = ctx.stack;
-				isolates = await isolatesPerDelivery(ctx).catch((error: Error) => {
-					log(`counting isolates per delivery failed: ${error.message}`);
+				log('counting what n8n does per delivery (isolates, credential-permission check) in a separate n8n');
+				counted = await perDelivery(ctx, probeOut).catch((error: Error) => {
+					log(`counting per delivery failed: ${error.message}`);
 					return undefined;
 				});
 				await current.stop();
 				current = undefined;
+				fs.rmSync(path.dirname(probeOut), { recursive: true, force: true });
 			}
-			run.notes.push(triggerExplanation(cfg, isolate, isolates));
+			run.notes.push(triggerExplanation(cfg, isolate, counted));
 		}
 	} finally {
 		run.tap?.close();
@@ -246,11 +249,15 @@ async function main(): Promise<void> {
 	log(`written to ${out}`);
 }
 
-function triggerExplanation(cfg: BenchConfig, isolate: { wallMs: number; cpuMs: number } | undefined, isolates: IsolateCounts | undefined): string {
+function triggerExplanation(cfg: BenchConfig, isolate: { wallMs: number; cpuMs: number } | undefined, per: PerDelivery | undefined): string {
 	const cost = isolate ? `${fmt(isolate.wallMs, 0)} ms (${fmt(isolate.cpuMs, 0)} ms of CPU) each on this machine` : 'tens of ms of CPU each';
-	const counted = isolates
+	const counted = per
 		? ` Counted with n8n's own metric (n8n_expression_pool_acquired_total, N8N_METRICS=true, in a separate n8n, sequential deliveries): ` +
-			`${fmt(isolates.ours, 2)} isolates per delivery to the HuskyVoice Trigger, ${fmt(isolates.unsigned, 2)} without verification, ${fmt(isolates.baseline, 2)} to the Webhook node.`
+			`${fmt(per.isolates.ours, 2)} isolates per delivery to the HuskyVoice Trigger, ${fmt(per.isolates.unsigned, 2)} without verification, ${fmt(per.isolates.baseline, 2)} to the Webhook node.`
+		: '';
+	const checked = per
+		? ` Timed in that same separate n8n (test/bench/permissionCheckProbe.cjs): the check takes ${fmt(per.permissionCheckMs.ours, 2)} ms per delivery (median) ` +
+			`for the HuskyVoice Trigger, ${fmt(per.permissionCheckMs.unsigned, 3)} ms without verification, ${fmt(per.permissionCheckMs.baseline, 3)} ms for the Webhook node.`
 		: '';
 	const without = cfg.triggerEngines
 		.filter((e) => e !== 'vm')
@@ -269,7 +276,7 @@ function triggerExplanation(cfg: BenchConfig, isolate: { wallMs: number; cpuMs: 
 		`there too. ${without ? `${without} remove (a): lazy acquisition builds an isolate only when an expression is evaluated, which a delivery to the trigger never does. ` : ''}` +
 		`(b) Before starting an execution of a workflow that uses a credential, n8n checks the credential's permissions in the database ` +
 		`(workflow-runner.js › credentialsPermissionChecker.check), on the path to the answer. Verifying a signature needs the signing secret, kept in a ` +
-		`credential, so the verifying trigger pays this on every delivery; the plain Webhook node verifies nothing and has no credential. The second control, ` +
+		`credential, so the verifying trigger pays this on every delivery; the plain Webhook node verifies nothing and has no credential.${checked} The second control, ` +
 		`the same HuskyVoice Trigger with verification off and no credential, shows the node's own cost without (b). The trigger's own webhook() takes about ` +
 		`0.15 ms of CPU per delivery, no more than the Webhook node's (a CPU profile of n8n under this benchmark, taken with --n8n-env=NODE_OPTIONS=--cpu-prof).`
 	);

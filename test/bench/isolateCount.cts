@@ -66,7 +66,7 @@ export async function perDelivery(ctx: BenchContext, probeOut: string): Promise<
 		const { webhooks } = await stack.activateAndWait(wf.id);
 		const send = (i: number) => {
 			const eventId = `evt_count_${EVENT_PREFIX[side as Side]}_${i}`;
-			const delivery: Delivery = { side, eventId, measured: true, body: eventBody(eventId, i) };
+			const delivery: Delivery = { side, eventId, measured: true, round: 0, body: eventBody(eventId, i) };
 			return post({ url: webhooks[0].url, headers: {} }, delivery, creds.signingSecret, 0);
 		};
 		await send(0);

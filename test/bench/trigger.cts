@@ -17,7 +17,7 @@ import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { type Execution, sleep } from '../e2e/runner/index.cjs';
 import { type BenchContext, dump, log, nodeRun, type Row } from './context.cjs';
-import { fmt, percentile, ratio } from './stats.cjs';
+import { fmt, median, percentile, ratio } from './stats.cjs';
 import { oursTrigger, plainWebhook, TRIGGER, WEBHOOK } from './workflows.cjs';
 
 export type Side = 'ours' | 'baseline' | 'control' | 'unsigned';
@@ -34,6 +34,8 @@ export interface Delivery {
 	side: Side;
 	eventId: string;
 	measured: boolean;
+	/** Which round of blocks (every side once per round); -1 for warm-up. */
+	round: number;
 	body: Buffer;
 }
 
@@ -158,21 +160,21 @@ async function sendAll(blocks: Delivery[][], targets: Record<Side, Target>, secr
 function schedule(sides: Side[], events: Record<Side, number>, warmup: number, block: number): Delivery[][] {
 	const blocks: Delivery[][] = [];
 	const counters = Object.fromEntries(sides.map((s) => [s, 0])) as Record<Side, number>;
-	const add = (side: Side, count: number, measured: boolean) => {
+	const add = (side: Side, count: number, round: number) => {
 		const out: Delivery[] = [];
 		for (let j = 0; j < count; j++) {
 			const i = counters[side]++;
 			const eventId = `evt_bench_${EVENT_PREFIX[side]}_${String(i).padStart(6, '0')}`;
-			out.push({ side, eventId, measured, body: eventBody(eventId, i) });
+			out.push({ side, eventId, measured: round >= 0, round, body: eventBody(eventId, i) });
 		}
 		if (out.length) blocks.push(out);
 	};
-	for (const side of sides) add(side, warmup, false);
+	for (const side of sides) add(side, warmup, -1);
 	const left = { ...events };
 	for (let round = 0; sides.some((s) => left[s] > 0); round++) {
 		for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
 			const count = Math.min(block, left[side]);
-			add(side, count, true);
+			add(side, count, round);
 			left[side] -= count;
 		}
 	}
@@ -219,6 +221,20 @@ function throughputOf(side: Side, answers: Answer[]): number {
 	}
 	close();
 	return busyMs > 0 ? (count / busyMs) * 1000 : NaN;
+}
+
+/**
+ * ours / baseline p50 within each round, where the two sides' blocks ran back to back: a paired
+ * view that leaves out drift between rounds, to show how much of a pooled ratio is noise.
+ */
+function roundRatios(answers: Answer[], ours: Side, baseline: Side): number[] {
+	const p50Of = (side: Side, round: number) =>
+		percentile(
+			answers.filter((a) => a.delivery.side === side && a.delivery.round === round && a.status >= 200 && a.status < 300).map((a) => a.latencyMs),
+			50,
+		);
+	const rounds = [...new Set(answers.filter((a) => a.delivery.measured).map((a) => a.delivery.round))].sort((x, y) => x - y);
+	return rounds.map((r) => p50Of(ours, r) / p50Of(baseline, r)).filter(Number.isFinite);
 }
 
 function summarise(side: Side, answers: Answer[], executions: Execution[], eventIdOf: (e: Execution) => string | undefined): TriggerSide {
@@ -307,9 +323,19 @@ export async function benchTrigger(ctx: BenchContext, variant: { number: string;
 	});
 
 	const { ours, baseline, control, unsigned } = summaries;
+	const perRound = roundRatios(answers, 'ours', 'baseline');
 	const bench = `${variant.number}. Trigger, ${variant.label} (${m} signed deliveries at ${cfg.triggerRate}/s)`;
 	const rows: Row[] = [
 		{ bench, figure: 'p50 latency to 2xx, ms', ours: fmt(ours.p50, 1), baseline: fmt(baseline.p50, 1), ratio: ratio(ours.p50, baseline.p50), target: '≤ 1.05×', met: ours.p50 <= 1.05 * baseline.p50 },
+		{
+			bench,
+			figure: `p50 ratio within each round of back-to-back blocks: median [min – max] of ${perRound.length} rounds`,
+			ours: '—',
+			baseline: '—',
+			ratio: perRound.length ? `${fmt(median(perRound), 2)}× [${fmt(Math.min(...perRound), 2)} – ${fmt(Math.max(...perRound), 2)}]` : 'n/a',
+			target: '—',
+			met: undefined,
+		},
 		{ bench, figure: 'p95 latency to 2xx, ms', ours: fmt(ours.p95, 1), baseline: fmt(baseline.p95, 1), ratio: ratio(ours.p95, baseline.p95), target: '—', met: undefined },
 	];
 	rows.push({

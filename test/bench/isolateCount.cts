@@ -8,10 +8,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, sleep } from '../e2e/runner/index.cjs';
+import { repoRoot, sleep, type WorkflowInput } from '../e2e/runner/index.cjs';
 import type { BenchContext } from './context.cjs';
 import { percentile } from './stats.cjs';
-import { type Delivery, EVENT_PREFIX, eventBody, post, type Side } from './trigger.cjs';
+import { type Delivery, EVENT_PREFIX, eventBody, is2xx, post, type Side } from './trigger.cjs';
 import { oursTrigger, plainWebhook } from './workflows.cjs';
 
 const DELIVERIES = 20;
@@ -55,7 +55,7 @@ function checkTimes(probeOut: string, workflowId: string): number[] {
 
 export async function perDelivery(ctx: BenchContext, probeOut: string): Promise<PerDelivery> {
 	const { stack, creds } = ctx;
-	const inputs: Record<CountedSide, ReturnType<typeof plainWebhook>> = {
+	const inputs: Record<CountedSide, WorkflowInput> = {
 		ours: oursTrigger(creds.webhookSecret),
 		unsigned: oursTrigger(),
 		baseline: plainWebhook(),
@@ -75,7 +75,7 @@ export async function perDelivery(ctx: BenchContext, probeOut: string): Promise<
 		const checksBefore = checkTimes(probeOut, wf.id).length;
 		for (let i = 1; i <= DELIVERIES; i++) {
 			const answer = await send(i);
-			if (answer.status < 200 || answer.status >= 300) throw new Error(`delivery to ${side} answered ${answer.status}`);
+			if (!is2xx(answer)) throw new Error(`delivery to ${side} answered ${answer.status}`);
 			await sleep(200);
 		}
 		await sleep(1500); // executions finish and release their isolates

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureN8n, type N8nStack, packRepo, repoRoot, startN8nStack } from '../e2e/runner/index.cjs';
+import { ensureN8n, packRepo, repoRoot, startN8nStack } from '../e2e/runner/index.cjs';
 import { PG_BIN } from '../e2e/runner/postgres.cjs';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox.cjs';
 import { type BenchConfig, readConfig, type TriggerEngine } from './config.cjs';
@@ -67,6 +67,16 @@ async function startContext(run: Run, label: string, env: Record<string, string>
 	} catch (e) {
 		await stack.stop();
 		throw e;
+	}
+}
+
+/** Runs `fn` against a fresh n8n and stops that n8n afterwards, whatever happened. */
+async function withContext(run: Run, label: string, env: Record<string, string>, fn: (ctx: BenchContext) => Promise<void>): Promise<void> {
+	const ctx = await startContext(run, label, env);
+	try {
+		await fn(ctx);
+	} finally {
+		await ctx.stack.stop();
 	}
 }
 
@@ -172,7 +182,6 @@ async function main(): Promise<void> {
 	const loadStart = loadNow();
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'husky-bench-'));
 	const run: Partial<Run> & Pick<Run, 'cfg' | 'rows' | 'notes' | 'perBench'> = { cfg, rows: [], notes: [], perBench: [] };
-	let current: N8nStack | undefined;
 	let isolate: { wallMs: number; cpuMs: number } | undefined;
 	const counted: Partial<Record<TriggerEngine, PerDelivery>> = {};
 	try {
@@ -190,44 +199,37 @@ async function main(): Promise<void> {
 			run.tap = tapStatuses(Number(new URL(run.sandbox.origin).port));
 		}
 		if (wantsDefault) {
-			const ctx = await startContext(run as Run, 'bench', {});
-			current = ctx.stack;
-			await actionBenches(run as Run, ctx);
-			if (engines.includes('vm') && fitsBudget(run as Run, 'vm', startedAt.getTime())) {
-				await triggerBench(run as Run, ctx, 'vm');
-			}
-			await current.stop();
-			current = undefined;
+			await withContext(run as Run, 'bench', {}, async (ctx) => {
+				await actionBenches(run as Run, ctx);
+				if (engines.includes('vm') && fitsBudget(run as Run, 'vm', startedAt.getTime())) await triggerBench(run as Run, ctx, 'vm');
+			});
 		}
 		for (const engine of engines.filter((e) => e !== 'vm')) {
 			if (!fitsBudget(run as Run, engine, startedAt.getTime())) continue;
-			const ctx = await startContext(run as Run, `bench-${engine}`, ENGINES[engine].env);
-			current = ctx.stack;
-			await triggerBench(run as Run, ctx, engine);
-			await current.stop();
-			current = undefined;
+			await withContext(run as Run, `bench-${engine}`, ENGINES[engine].env, (ctx) => triggerBench(run as Run, ctx, engine));
 		}
 		if (engines.length > 0) {
 			isolate = await isolateCost(await ensureN8n());
 			// n8n's isolate counter exists only on the vm engine
 			for (const engine of engines.filter((e) => e !== 'legacy')) {
 				const probeOut = probeFile();
-				const ctx = await startContext(run as Run, `bench-count-${engine}`, { ...ENGINES[engine].env, ...probeEnv(probeOut) });
-				current = ctx.stack;
-				log(`counting what n8n does per delivery (isolates, credential-permission check), ${ENGINES[engine].label}, in a separate n8n`);
-				counted[engine] = await perDelivery(ctx, probeOut).catch((error: Error) => {
-					log(`counting per delivery failed: ${error.message}`);
-					return undefined;
-				});
-				await current.stop();
-				current = undefined;
-				fs.rmSync(path.dirname(probeOut), { recursive: true, force: true });
+				try {
+					await withContext(run as Run, `bench-count-${engine}`, { ...ENGINES[engine].env, ...probeEnv(probeOut) }, async (ctx) => {
+						log(`counting what n8n does per delivery (isolates, credential-permission check), ${ENGINES[engine].label}, in a separate n8n`);
+						counted[engine] = await perDelivery(ctx, probeOut);
+					});
+				} catch (error) {
+					const message = `Counting per delivery (${ENGINES[engine].label}) failed: ${(error as Error).message}`;
+					log(message);
+					run.notes.push(message);
+				} finally {
+					fs.rmSync(path.dirname(probeOut), { recursive: true, force: true });
+				}
 			}
 			run.notes.push(triggerExplanation(cfg, isolate, counted));
 		}
 	} finally {
 		run.tap?.close();
-		await current?.stop();
 		await run.sandbox?.stop();
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}

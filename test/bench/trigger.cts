@@ -223,6 +223,10 @@ function throughputOf(side: Side, answers: Answer[]): number {
 	return busyMs > 0 ? (count / busyMs) * 1000 : NaN;
 }
 
+export function is2xx(answer: Answer): boolean {
+	return answer.status >= 200 && answer.status < 300;
+}
+
 /**
  * ours / baseline p50 within each round, where the two sides' blocks ran back to back: a paired
  * view that leaves out drift between rounds, to show how much of a pooled ratio is noise.
@@ -230,7 +234,7 @@ function throughputOf(side: Side, answers: Answer[]): number {
 function roundRatios(answers: Answer[], ours: Side, baseline: Side): number[] {
 	const p50Of = (side: Side, round: number) =>
 		percentile(
-			answers.filter((a) => a.delivery.side === side && a.delivery.round === round && a.status >= 200 && a.status < 300).map((a) => a.latencyMs),
+			answers.filter((a) => a.delivery.side === side && a.delivery.round === round && is2xx(a)).map((a) => a.latencyMs),
 			50,
 		);
 	const rounds = [...new Set(answers.filter((a) => a.delivery.measured).map((a) => a.delivery.round))].sort((x, y) => x - y);
@@ -239,7 +243,7 @@ function roundRatios(answers: Answer[], ours: Side, baseline: Side): number[] {
 
 function summarise(side: Side, answers: Answer[], executions: Execution[], eventIdOf: (e: Execution) => string | undefined): TriggerSide {
 	const mine = answers.filter((a) => a.delivery.side === side && a.delivery.measured);
-	const ok = mine.filter((a) => a.status >= 200 && a.status < 300);
+	const ok = mine.filter(is2xx);
 	const latencies = ok.map((a) => a.latencyMs);
 	const measuredIds = new Set(mine.map((a) => a.delivery.eventId));
 	const perId = new Map<string, number>();
@@ -249,7 +253,7 @@ function summarise(side: Side, answers: Answer[], executions: Execution[], event
 	}
 	const withExecution = perId.size;
 	const executionsOfMeasured = [...perId.values()].reduce((a, b) => a + b, 0);
-	const errors = mine.filter((a) => a.status < 200 || a.status >= 300);
+	const errors = mine.filter((a) => !is2xx(a));
 	if (errors.length) {
 		const kinds = new Map<string, number>();
 		for (const a of errors) kinds.set(a.error ?? String(a.status), (kinds.get(a.error ?? String(a.status)) ?? 0) + 1);

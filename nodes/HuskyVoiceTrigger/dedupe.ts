@@ -1,5 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
-
 /**
  * Remembers which event ids were already delivered to the workflow.
  * `checkAndRecord` is synchronous on purpose: two deliveries of one event handled by the same
@@ -17,47 +15,6 @@ export interface SeenEventLimits {
 
 /** HuskyVoice retries a delivery for hours at most; a day covers every retry it makes. */
 export const DEFAULT_SEEN_EVENT_LIMITS: SeenEventLimits = { ttlMs: 24 * 60 * 60 * 1000, maxIds: 1000 };
-
-/** Oldest first, so the bound drops the oldest ids. */
-type SeenList = Array<[string, number]>;
-
-export function pruneSeen(seen: SeenList, now: number, limits: SeenEventLimits): SeenList {
-	const fresh = seen.filter(([, at]) => now - at < limits.ttlMs);
-	return fresh.length > limits.maxIds ? fresh.slice(fresh.length - limits.maxIds) : fresh;
-}
-
-function recordIn(seen: SeenList, eventId: string, now: number, limits: SeenEventLimits) {
-	const current = pruneSeen(seen, now, limits);
-	const wasSeen = current.some(([id]) => id === eventId);
-	if (!wasSeen) current.push([eventId, now]);
-	return { wasSeen, next: pruneSeen(current, now, limits) };
-}
-
-function readSeenList(value: unknown): SeenList {
-	if (!Array.isArray(value)) return [];
-	return value.filter(
-		(entry): entry is [string, number] =>
-			Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number',
-	);
-}
-
-/**
- * Seen ids in the node's workflow static data: survives restarts as far as n8n persists static
- * data written inside `webhook()` (see the README for what was proven in real n8n).
- * The list is reassigned, never mutated, so n8n's change tracking always notices the write.
- */
-export function staticDataSeenEvents(
-	staticData: IDataObject,
-	limits: SeenEventLimits = DEFAULT_SEEN_EVENT_LIMITS,
-): SeenEventStore {
-	return {
-		checkAndRecord(eventId, now) {
-			const { wasSeen, next } = recordIn(readSeenList(staticData.seenEvents), eventId, now, limits);
-			staticData.seenEvents = next as unknown as IDataObject[];
-			return wasSeen;
-		},
-	};
-}
 
 /** Per scope: event id → when it was first seen, oldest first (a Map keeps insertion order). */
 const processSeenMaps = new Map<string, Map<string, number>>();
@@ -91,15 +48,6 @@ export function processSeenEvents(
 			ids.set(eventId, now);
 			if (ids.size > limits.maxIds) ids.delete(ids.keys().next().value as string);
 			return false;
-		},
-	};
-}
-
-/** Seen if any store has seen it; every store records it. */
-export function combinedSeenEvents(...stores: SeenEventStore[]): SeenEventStore {
-	return {
-		checkAndRecord(eventId, now) {
-			return stores.map((store) => store.checkAndRecord(eventId, now)).some(Boolean);
 		},
 	};
 }

@@ -27,6 +27,9 @@ export interface HuskyRequest {
 	timeoutMs?: number;
 }
 
+/** Per attempt: HuskyVoice answers within seconds; 30 s covers a slow day. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 export function baseUrlOf(credentials: IDataObject): string {
 	const url = typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim() !== ''
 		? credentials.baseUrl.trim()
@@ -111,7 +114,7 @@ export async function huskyVoiceApiRequest(this: HuskyContext, request: HuskyReq
 					json: true,
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
-					timeout: request.timeoutMs ?? 30_000,
+					timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 				},
 				{ credentialsDecrypted: decrypted },
 			)) as HuskyResponse;

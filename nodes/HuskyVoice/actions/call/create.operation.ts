@@ -1,12 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { callCreateFields, readCallCreateBody } from '../../../shared/callFields';
-import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
+import { DEFAULT_TIMEOUT_MS, huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
 import { fieldError } from '../../../shared/validation';
 import { idempotencyKeyFor } from '../../helpers/idempotencyKey';
-
-/** The transport's own default: HuskyVoice answers a create within seconds; 30 s covers a slow day. */
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 const properties: INodeProperties[] = [
 	...callCreateFields,

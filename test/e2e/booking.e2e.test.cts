@@ -17,12 +17,16 @@ import {
 	credentialRef,
 	executionsAfterQuiet,
 	HuskyCredentials,
+	loadExamples,
+	registerInSandboxDashboard,
+	waitForNodeOutput,
+	wireExample,
 	NODE_TYPES,
 	runOneNode,
 	SandboxAdmin,
 	startHuskyStack,
 } from './husky.cjs';
-import { executionError, N8nStack, nodeOutput } from './runner/index.cjs';
+import { executionError, N8nStack, nodeOutput, request, type Credential } from './runner/index.cjs';
 
 jest.setTimeout(5 * 60_000);
 
@@ -178,7 +182,7 @@ describe('booking engine in a real n8n', () => {
 	});
 
 	test('booking sync: an agent-booked appointment arrives through the Trigger; the workflow’s own REST update of it sends no event', async () => {
-		const { workflow } = await createManualTriggerWorkflow(stack, admin, {
+		const { workflow, endpoint } = await createManualTriggerWorkflow(stack, admin, {
 			name: 'booking sync (e2e)',
 			credentialName: 'HuskyVoice booking signing secret',
 			events: ['appointment.created', 'appointment.updated', 'appointment.cancelled'],
@@ -210,6 +214,72 @@ describe('booking engine in a real n8n', () => {
 		expect(await admin.events()).toHaveLength(eventsBefore);
 		expect(await executionsAfterQuiet(stack.api, workflow.id)).toHaveLength(1);
 		await stack.deactivateAndWait(workflow.id);
+		await admin.deleteWebhook(endpoint.id);
 		mark('booking sync');
+	});
+
+	describe('examples', () => {
+		/** Imports one example file as a user would, credentials wired by type, Manual triggers added in the dashboard, activated. */
+		async function importExample(file: string, extra: Record<string, Credential> = {}) {
+			const ex = loadExamples().find((e) => e.file === file);
+			if (!ex) throw new Error(`no example ${file}`);
+			const wf = await stack.api.createWorkflow(wireExample(ex.workflow, { [CREDENTIAL_TYPES.api]: creds.api, ...extra }));
+			await registerInSandboxDashboard(stack, admin, wf);
+			const { webhooks } = await stack.activateAndWait(wf.id);
+			return { id: wf.id, webhookUrls: Object.fromEntries(webhooks.map((w) => [w.node, w.url])) };
+		}
+
+		test('booking-sync: a booking the agent makes during a call becomes a record with the service name; a dashboard cancellation a plain record', async () => {
+			const ex = await importExample('booking-sync.json');
+			const booked = await admin.call<{ appointment: { appointment_id: string } }>('POST', '/appointments/agent-booking', {
+				appointment_type: SEED_SERVICES.followUp.service_id,
+				appointment_date: `${open}T18:00:00Z`,
+				patient_name: 'Rohan Mehta',
+				parent_phone: '+919822233344',
+				branch_id: 'br_koramangala',
+			});
+			const id = booked.appointment.appointment_id;
+			const created = await waitForNodeOutput(stack.api, ex.id, 'New booking record', (i) => i.appointment_id === id);
+			expect(created.item).toMatchObject({
+				appointment_id: id,
+				event: 'appointment.created',
+				service_name: 'Follow-up visit',
+				service_id: SEED_SERVICES.followUp.service_id,
+				patient_name: 'Rohan Mehta',
+				phone: '+919822233344',
+				session: 'Evening',
+				booked_via: 'phone_call',
+			});
+			expect(created.execution.status).toBe('success');
+			expect((await admin.requests({ method: 'GET', path: `/v1/appointments/${id}` })).length).toBe(1);
+
+			await admin.call('POST', `/appointments/${id}/dashboard-change`, { status: 'cancelled' });
+			const cancelled = await waitForNodeOutput(stack.api, ex.id, 'Booking record', (i) => i.event === 'appointment.cancelled');
+			expect(cancelled.item).toMatchObject({ appointment_id: id, status: 'cancelled', patient_name: 'Rohan Mehta' });
+			await stack.deactivateAndWait(ex.id);
+			mark('booking-sync example');
+		});
+
+		test('during-call lookup: Header Auth protects the URL; the agent gets the open slots in one short sentence', async () => {
+			const header = creds.lookupHeader!;
+			const ex = await importExample('during-call-lookup.json', { httpHeaderAuth: header.credential });
+			const url = ex.webhookUrls['Availability request'];
+			const ask = (body: unknown, key = header.value) => request('POST', url, { body, headers: { [header.name]: key } });
+
+			expect((await ask({ date: open }, 'wrong')).status).toBe(403);
+			const morning = await ask({ date: open, session: 'Morning' });
+			expect(morning.status).toBe(200);
+			expect(morning.json()).toEqual({
+				answer: `Open on ${open}: Morning 09:00 to 12:00 at br_koramangala (7 left), Morning 09:00 to 12:00 at br_indiranagar (10 left).`,
+				date: open,
+				open_slots: 2,
+			});
+			// the e2e's own windows are Morning ones, so no Evening slots exist on any weekday
+			const none = await ask({ date: noAvailability, session: 'Evening' });
+			expect(none.json()).toEqual({ answer: `There are no open slots on ${noAvailability} in the Evening.`, date: noAvailability, open_slots: 0 });
+			const bad = await ask({ date: 'tomorrow' });
+			expect(bad.json()).toMatchObject({ answer: 'Sorry, I could not check availability for that date.', open_slots: 0 });
+			mark('lookup example');
+		});
 	});
 });

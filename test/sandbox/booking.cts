@@ -57,8 +57,12 @@ function branchFor(state: SandboxState, given: string | undefined): string | Rep
 	return invalid(`branch_id is required: this organisation has several branches (${[...branches].sort().join(', ')})`);
 }
 
-/** Availability (the session's slot, or the slot whose hours hold the time), duplicates, capacity. */
-function slotFor(state: SandboxState, request: BookingRequest, branchId: string): Slot | Reply {
+/**
+ * Availability (the session's slot, or the slot whose hours hold the time), duplicates, capacity.
+ * The AI agent may fill only a slot's `ai_slots`; the API and the dashboard up to `max_slots`.
+ */
+function slotFor(state: SandboxState, request: BookingRequest, branchId: string, via: 'api' | 'phone_call'): Slot | Reply {
+	const hasRoom = (s: Slot) => (via === 'phone_call' ? s.filled_slots < s.ai_slots : s.available_slots > 0);
 	const candidates = slotsOn(state, request.date).filter(
 		(s) =>
 			s.branch_id === branchId &&
@@ -72,7 +76,7 @@ function slotFor(state: SandboxState, request: BookingRequest, branchId: string)
 	if (duplicate) {
 		return flatError(409, 'DUPLICATE_BOOKING', `${request.patient_name} already has ${duplicate.appointment_id} on ${request.date} (${session})`);
 	}
-	return candidates.find((s) => s.available_slots > 0) ?? flatError(409, 'SLOT_FULL', `Every ${session} slot at ${branchId} on ${request.date} is full`);
+	return candidates.find(hasRoom) ?? flatError(409, 'SLOT_FULL', `Every ${session} slot at ${branchId} on ${request.date} is full`);
 }
 
 /** Books an appointment as `POST /appointments` does; the admin API's agent booking uses it too. */
@@ -81,7 +85,7 @@ export function placeAppointment(state: SandboxState, body: JsonObject, via: 'ap
 	if ('status' in request) return request;
 	const branchId = branchFor(state, request.branch_id);
 	if (typeof branchId !== 'string') return branchId;
-	const slot = slotFor(state, request, branchId);
+	const slot = slotFor(state, request, branchId, via);
 	if (!('slot_id' in slot)) return slot;
 	const open = slot;
 	seat(open, +1);

@@ -250,4 +250,15 @@ describe('admin: the AI agent books during a call', () => {
 		expect(refused.status).toBe(409);
 		expect(refused.body.code).toBe('DUPLICATE_BOOKING');
 	});
+
+	test('the agent fills only the slot’s ai_slots; the API may book the rest', async () => {
+		// slot_2001: 3 of 10 filled, ai_slots 5
+		for (const n of [1, 2]) {
+			expect((await admin('POST', '/appointments/agent-booking', { ...booking, patient_name: `Caller ${n}` })).status).toBe(201);
+		}
+		const third = await admin('POST', '/appointments/agent-booking', { ...booking, patient_name: 'Caller 3' });
+		expect(third.status).toBe(409);
+		expect(third.body.code).toBe('SLOT_FULL');
+		expect((await api('POST', '/appointments', { ...booking, patient_name: 'Front desk' })).status).toBe(201);
+	});
 });

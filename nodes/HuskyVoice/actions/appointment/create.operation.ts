@@ -51,12 +51,10 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{
-				...branchLocator({
-					required: false,
-					description: 'Clinic branch; required by HuskyVoice when the organisation has more than one branch',
-				}),
-			},
+			branchLocator({
+				required: false,
+				description: 'Clinic branch; required by HuskyVoice when the organisation has more than one branch',
+			}),
 			{
 				displayName: 'Normalise Number',
 				name: 'normaliseNumber',

@@ -14,7 +14,7 @@ describe('Slot → Check Availability', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.json.map((slot) => slot.slot_id)).toEqual(['slot_2001', 'slot_2002', 'slot_2003', 'slot_2004']);
 		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
-		expect(result.json[0]).toMatchObject({ session: 'Morning', available_slots: 7, status: 'OPEN' });
+		expect(result.json[0]).toMatchObject({ session: 'Morning', ai_slots: 5, filled_slots: 3, available_slots: 2, status: 'OPEN' });
 	});
 
 	it('keeps pairing per input item when several dates are checked', async () => {

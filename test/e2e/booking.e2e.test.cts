@@ -270,7 +270,7 @@ describe('booking engine in a real n8n', () => {
 			const morning = await ask({ date: open, session: 'Morning' });
 			expect(morning.status).toBe(200);
 			expect(morning.json()).toEqual({
-				answer: `Open on ${open}: Morning 09:00 to 12:00 at br_koramangala (7 left), Morning 09:00 to 12:00 at br_indiranagar (10 left).`,
+				answer: `Open on ${open}: Morning 09:00 to 12:00 at br_koramangala (2 left), Morning 09:00 to 12:00 at br_indiranagar (5 left).`,
 				date: open,
 				open_slots: 2,
 			});

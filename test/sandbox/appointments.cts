@@ -1,3 +1,4 @@
+import { availableSlots, hasRoom } from './capacity.cjs';
 import { flatError, parseJsonObject, type Handler, type JsonObject, type Reply } from './http.cjs';
 import { now, type SandboxState } from './state.cjs';
 import type { Appointment, Session, Slot } from './types.cjs';
@@ -64,7 +65,7 @@ function checkFields(body: JsonObject): string | undefined {
 
 export function seat(slot: Slot, delta: number): Slot {
 	slot.filled_slots += delta;
-	slot.available_slots = slot.max_slots - slot.filled_slots;
+	slot.available_slots = availableSlots(slot);
 	return slot;
 }
 
@@ -136,7 +137,7 @@ export function changeAppointment(state: SandboxState, a: Appointment, body: Jso
 		if (candidates.length === 0) {
 			return fail(flatError(400, 'OUTSIDE_AVAILABILITY', `No ${session} availability at ${a.branch_id} on ${date}`));
 		}
-		targetSlot = candidates.find((s) => s.available_slots > 0) ?? candidates[0];
+		targetSlot = candidates.find((s) => hasRoom(s, via)) ?? candidates[0];
 	}
 	const wasSeatedIn = a.status === 'cancelled' ? undefined : currentSlot;
 	const willSeatIn = status === 'cancelled' ? undefined : targetSlot;
@@ -145,7 +146,7 @@ export function changeAppointment(state: SandboxState, a: Appointment, body: Jso
 		if (duplicate) {
 			return fail(flatError(409, 'DUPLICATE_BOOKING', `${a.patient_name} already has ${duplicate.appointment_id} on ${date} (${session})`));
 		}
-		if (willSeatIn.available_slots <= 0) return fail(flatError(409, 'SLOT_FULL', `Slot ${willSeatIn.slot_id} is full`));
+		if (!hasRoom(willSeatIn, via)) return fail(flatError(409, 'SLOT_FULL', `Slot ${willSeatIn.slot_id} is full`));
 	}
 
 	const changedSlots: Slot[] = [];

@@ -122,7 +122,7 @@ describe('PATCH /appointments/{id}', () => {
 			}),
 		});
 		const slot = receiver.received.find((r) => r.json.event === 'slot.updated')!.json;
-		expect(slot.slot).toMatchObject({ slot_id: 'slot_2001', available_slots: 8 });
+		expect(slot.slot).toMatchObject({ slot_id: 'slot_2001', filled_slots: 2, available_slots: 3 });
 	});
 
 	test('dashboard changes: completing emits appointment.completed, other changes appointment.updated', async () => {

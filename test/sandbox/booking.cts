@@ -1,4 +1,5 @@
 import { duplicateOf, isCalendarDate, ISO_UTC, publicAppointment, seat, SESSIONS } from './appointments.cjs';
+import { hasRoom } from './capacity.cjs';
 import { flatError, parseJsonObject, type Handler, type JsonObject, type Reply } from './http.cjs';
 import { now, randomHex, type SandboxState } from './state.cjs';
 import type { Appointment, Session, Slot } from './types.cjs';
@@ -57,12 +58,8 @@ function branchFor(state: SandboxState, given: string | undefined): string | Rep
 	return invalid(`branch_id is required: this organisation has several branches (${[...branches].sort().join(', ')})`);
 }
 
-/**
- * Availability (the session's slot, or the slot whose hours hold the time), duplicates, capacity.
- * The AI agent may fill only a slot's `ai_slots`; the API and the dashboard up to `max_slots`.
- */
+/** Availability (the session's slot, or the slot whose hours hold the time), duplicates, capacity. */
 function slotFor(state: SandboxState, request: BookingRequest, branchId: string, via: 'api' | 'phone_call'): Slot | Reply {
-	const hasRoom = (s: Slot) => (via === 'phone_call' ? s.filled_slots < s.ai_slots : s.available_slots > 0);
 	const candidates = slotsOn(state, request.date).filter(
 		(s) =>
 			s.branch_id === branchId &&
@@ -76,7 +73,7 @@ function slotFor(state: SandboxState, request: BookingRequest, branchId: string,
 	if (duplicate) {
 		return flatError(409, 'DUPLICATE_BOOKING', `${request.patient_name} already has ${duplicate.appointment_id} on ${request.date} (${session})`);
 	}
-	return candidates.find(hasRoom) ?? flatError(409, 'SLOT_FULL', `Every ${session} slot at ${branchId} on ${request.date} is full`);
+	return candidates.find((s) => hasRoom(s, via)) ?? flatError(409, 'SLOT_FULL', `Every ${session} slot at ${branchId} on ${request.date} is full`);
 }
 
 /** Books an appointment as `POST /appointments` does; the admin API's agent booking uses it too. */

@@ -196,7 +196,7 @@ describe('POST /appointment-slots (calendar windows)', () => {
 		expect(res.body.data).toMatchObject({ slot_id: calendar_id, batch: 'E1', appointment_type: SEED_SERVICES.vaccination.service_id });
 		const wednesday = '2030-06-05';
 		const slots = (await api('GET', `/appointment-slots/availability?date=${wednesday}`)).body.slots;
-		expect(slots).toEqual([expect.objectContaining({ slot_id: `${calendar_id}||${wednesday}`, branch_id: 'br_hsr', available_slots: 4 })]);
+		expect(slots).toEqual([expect.objectContaining({ slot_id: `${calendar_id}||${wednesday}`, branch_id: 'br_hsr', max_slots: 4, ai_slots: 2, available_slots: 2 })]);
 		const booked = await api('POST', '/appointments', { ...booking, branch_id: 'br_hsr', appointment_type: 'Vaccination', appointment_date: `${wednesday}T17:30:00Z` });
 		expect(booked.status).toBe(201);
 		const wrongService = await api('POST', '/appointments', { ...booking, patient_name: 'X', branch_id: 'br_hsr', appointment_date: `${wednesday}T17:30:00Z` });
@@ -251,14 +251,24 @@ describe('admin: the AI agent books during a call', () => {
 		expect(refused.body.code).toBe('DUPLICATE_BOOKING');
 	});
 
-	test('the agent fills only the slot’s ai_slots; the API may book the rest', async () => {
+	test('the agent fills only the slot’s ai_slots (available_slots); the API may book up to max_slots', async () => {
+		const slot2001 = async () =>
+			(await api('GET', `/appointment-slots/availability?date=${open}&branch_id=br_koramangala&session=Morning`)).body.slots[0];
 		// slot_2001: 3 of 10 filled, ai_slots 5
+		expect(await slot2001()).toMatchObject({ max_slots: 10, ai_slots: 5, filled_slots: 3, available_slots: 2 });
 		for (const n of [1, 2]) {
 			expect((await admin('POST', '/appointments/agent-booking', { ...booking, patient_name: `Caller ${n}` })).status).toBe(201);
 		}
+		expect(await slot2001()).toMatchObject({ filled_slots: 5, available_slots: 0 });
 		const third = await admin('POST', '/appointments/agent-booking', { ...booking, patient_name: 'Caller 3' });
 		expect(third.status).toBe(409);
 		expect(third.body.code).toBe('SLOT_FULL');
-		expect((await api('POST', '/appointments', { ...booking, patient_name: 'Front desk' })).status).toBe(201);
+		for (const n of [1, 2, 3, 4, 5]) {
+			expect((await api('POST', '/appointments', { ...booking, patient_name: `Front desk ${n}` })).status).toBe(201);
+		}
+		expect(await slot2001()).toMatchObject({ filled_slots: 10, available_slots: 0 });
+		const eleventh = await api('POST', '/appointments', { ...booking, patient_name: 'Front desk 6' });
+		expect(eleventh.status).toBe(409);
+		expect(eleventh.body.code).toBe('SLOT_FULL');
 	});
 });

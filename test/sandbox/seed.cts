@@ -1,3 +1,4 @@
+import { availableSlots } from './capacity.cjs';
 import type { Appointment, AppointmentConfig, Service, Session, Slot } from './types.cjs';
 
 /**
@@ -39,6 +40,7 @@ function slot(
 	filled_slots: number,
 ): Slot {
 	const [start_time, end_time] = SESSION_HOURS[session];
+	const ai_slots = Math.ceil(max_slots / 2);
 	return {
 		slot_id: `slot_${n}`,
 		calendar_id: `cal_${branch_id === 'br_koramangala' ? 101 : 102}`,
@@ -50,9 +52,9 @@ function slot(
 		end_time,
 		appointment_type: null,
 		max_slots,
-		ai_slots: Math.ceil(max_slots / 2),
+		ai_slots,
 		filled_slots,
-		available_slots: max_slots - filled_slots,
+		available_slots: availableSlots({ ai_slots, filled_slots }),
 		status: 'OPEN',
 		date,
 	};

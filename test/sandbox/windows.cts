@@ -20,7 +20,7 @@ export function slotsOn(state: SandboxState, date: string): Slot[] {
 		const id = `${w.calendar_id}||${date}`;
 		if (w.day !== weekday || state.slots.has(id)) continue;
 		const { created_at: _at, slot_id: _window, ...rule } = w;
-		state.slots.set(id, { ...rule, slot_id: id, filled_slots: 0, available_slots: w.max_slots, status: 'OPEN', date });
+		state.slots.set(id, { ...rule, slot_id: id, filled_slots: 0, available_slots: w.ai_slots, status: 'OPEN', date });
 	}
 	return [...state.slots.values()].filter((s) => s.date === date);
 }

@@ -85,6 +85,11 @@ async function sandboxMode(): Promise<void> {
 					...hooks,
 					`    e.g. curl -X POST ${examples.find((e) => e.file === 'appointment-confirmation.json')?.webhookUrls['New appointment']} \\`,
 					`           -H 'content-type: application/json' -d '{"appointment_id":"apt_1002","patient_name":"Aarav Sharma","phone":"+919876543210"}'`,
+					'  Appointment events come only from the AI agent and the dashboard (none for REST writes); in the sandbox:',
+					`    AI agent books during a call: curl -X POST ${sandbox.adminUrl}/appointments/agent-booking -H 'content-type: application/json' \\`,
+					`           -d '{"appointment_type":"Vaccination","appointment_date":"2030-06-03T17:15:00Z","patient_name":"Zara Khan","parent_phone":"+919833344455","branch_id":"br_koramangala"}'`,
+					`    dashboard change:             curl -X POST ${sandbox.adminUrl}/appointments/apt_1003/dashboard-change -H 'content-type: application/json' \\`,
+					`           -d '{"assigned_doctor":"Dr. Kavya Menon"}'`,
 				];
 			},
 		});

@@ -12,6 +12,7 @@ import type { ErrorMessages, HuskyResponse } from './errors';
 import { huskyApiError } from './errors';
 import { RetriesExhaustedError, sendWithRetry } from './retry';
 import { paceBefore, recordRateLimit, requestFinished } from './pacing';
+import { noteRateLimit } from './pollBudget';
 
 export type HuskyContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -89,6 +90,11 @@ function credentialsOf(context: HuskyContext): Promise<ResolvedCredentials> {
 	return resolved;
 }
 
+/** The key the shared pacing counts this context's requests under (its credential). */
+export async function pacingKeyOf(context: HuskyContext): Promise<string> {
+	return (await credentialsOf(context)).pacingKey;
+}
+
 export async function huskyVoiceApiRequest(this: HuskyContext, request: HuskyRequest): Promise<unknown> {
 	const { baseURL, pacingKey, decrypted } = await credentialsOf(this);
 	const headers: IDataObject = { Accept: 'application/json' };
@@ -124,6 +130,7 @@ export async function huskyVoiceApiRequest(this: HuskyContext, request: HuskyReq
 		}
 		if (response.statusCode >= 500) mayHaveActed = true;
 		recordRateLimit(pacingKey, response.headers ?? {});
+		noteRateLimit(pacingKey, response.headers ?? {});
 		return response;
 	};
 

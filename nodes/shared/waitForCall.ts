@@ -28,10 +28,13 @@ export function isFinalCall(call: IDataObject | undefined): boolean {
 	return typeof call?.status === 'string' && FINAL_CALL_STATUSES.includes(call.status);
 }
 
-function pollIntervalFor(call: IDataObject): number {
-	return typeof call.status === 'string' && QUEUED_CALL_STATUSES.includes(call.status)
-		? POLL_INTERVALS.queuedMs
-		: POLL_INTERVALS.liveMs;
+function isQueued(call: IDataObject): boolean {
+	return typeof call.status === 'string' && QUEUED_CALL_STATUSES.includes(call.status);
+}
+
+/** A new call often starts within seconds: the first poll comes soon; a call seen queued is polled slowly. */
+function pollIntervalFor(call: IDataObject, seenQueued: boolean): number {
+	return isQueued(call) && seenQueued ? POLL_INTERVALS.queuedMs : POLL_INTERVALS.liveMs;
 }
 
 /** A 429, a 5xx or no answer (after the transport's own retries) is waited out; anything else ends the wait. */
@@ -71,6 +74,7 @@ export async function waitForCallEnd(this: IExecuteFunctions, wait: CallWait): P
 	const listener = listenForCallEnd(wait.callId);
 	let call: IDataObject = wait.known ?? { call_id: wait.callId };
 	let lastPollAt = wait.known ? startedAt : -Infinity;
+	let seenQueued = false;
 	const result = (ended: boolean, viaTrigger = false): CallWaitResult => ({
 		ended,
 		call,
@@ -80,7 +84,7 @@ export async function waitForCallEnd(this: IExecuteFunctions, wait: CallWait): P
 	try {
 		if (isFinalCall(call)) return result(true);
 		for (;;) {
-			const due = Math.min(lastPollAt + pollIntervalFor(call), deadline);
+			const due = Math.min(lastPollAt + pollIntervalFor(call, seenQueued), deadline);
 			// The poll at the time limit itself is not spaced: it gives the last status at once.
 			const announced =
 				(await pauseUntil(due, listener.ended)) ??
@@ -98,6 +102,7 @@ export async function waitForCallEnd(this: IExecuteFunctions, wait: CallWait): P
 					messages: { 404: wait.notFoundMessage },
 				});
 				call = unwrapData(response);
+				seenQueued = isQueued(call);
 			} catch (error) {
 				// The transport throws NodeApiErrors, each already tied to its item.
 				const apiError =

@@ -89,12 +89,12 @@ export class HuskyVoiceTrigger implements INodeType {
 						name: 'Automatic',
 						value: 'automatic',
 						description:
-							'The node registers its URL with HuskyVoice on activation and removes it on deactivation (needs an account with the webhook endpoint API)',
+							'The node registers its URL on activation and removes it on deactivation. Only for servers that offer the endpoint API (the HuskyVoice sandbox, self-hosted deployments); HuskyVoice accounts add endpoints in the dashboard: use Manual.',
 					},
 					{
 						name: 'Manual',
 						value: 'manual',
-						description: 'You add the URL in the HuskyVoice dashboard; works with every account',
+						description: 'You add the Production URL in the HuskyVoice dashboard; works with every account',
 					},
 				],
 				default: 'manual',

@@ -7,13 +7,14 @@
  * Sandbox mode: starts the HuskyVoice sandbox (calls move on every 3 s, signed events flow to
  * n8n), a private n8n + Postgres (runner in test/e2e/runner), the owner account, credentials
  * pointing at the sandbox (API, inbound webhook with request signing, a webhook signing secret),
- * imports the four example workflows and activates them, plus a small Manual-registration
- * trigger workflow wired to a sandbox "dashboard" endpoint.
+ * imports the four example workflows, adds their HuskyVoice Triggers' Production URLs in the
+ * sandbox's dashboard (the examples use Manual registration, as a real account needs), stores each
+ * endpoint's signing secret in a credential, and activates them.
  *
  * Real mode (`HUSKYVOICE_API_KEY` set): credentials for https://api.huskyvoice.ai/v1 (or
  * `HUSKYVOICE_BASE_URL`), the inbound credential only with `HUSKYVOICE_INBOUND_URL` (+ optional
  * `HUSKYVOICE_INBOUND_SIGNING_SECRET`); examples imported but NOT activated (they would place
- * real calls and register real endpoints).
+ * real calls); their triggers wait for you to add their URLs in the HuskyVoice dashboard.
  *
  * Ports: n8n on `HUSKYVOICE_DEMO_PORT` (default 5678, a free one if taken); the sandbox on
  * `HUSKYVOICE_SANDBOX_PORT` (default 4010, a free one if taken). Ctrl-C stops everything (n8n,
@@ -23,14 +24,7 @@ import * as net from 'node:net';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
 import { runStart } from '../e2e/runner/cli.cjs';
 import { onSignalCleanup } from '../e2e/runner/procs.cjs';
-import type { N8nStack } from '../e2e/runner/index.cjs';
-import {
-	createHuskyCredentials,
-	createManualTriggerWorkflow,
-	HuskyTarget,
-	importExamples,
-	SandboxAdmin,
-} from '../e2e/husky.cjs';
+import { createHuskyCredentials, HuskyTarget, importExamples, SandboxAdmin } from '../e2e/husky.cjs';
 
 const REAL_API_URL = 'https://api.huskyvoice.ai/v1';
 const DEMO_INBOUND_SECRET = 'insec_demo_sandbox_signing_secret';
@@ -52,18 +46,6 @@ async function preferredPort(envName: string, fallback: number): Promise<number 
 	return undefined;
 }
 
-/** A HuskyVoice Trigger in Manual mode, with the endpoint added in the sandbox "dashboard" like a user would. */
-async function manualTriggerDemo(stack: N8nStack, admin: SandboxAdmin): Promise<string[]> {
-	const { workflow, url, endpoint } = await createManualTriggerWorkflow(stack, admin, {
-		name: 'HuskyVoice: Manual registration (trigger demo)',
-		credentialName: 'HuskyVoice Webhook Signing Secret (sandbox)',
-		events: ['call.completed', 'call.failed', 'call.disallowed'],
-		nextNode: 'Your next step',
-	});
-	await stack.activateAndWait(workflow.id);
-	return [`Manual-mode trigger: endpoint ${endpoint.id} added in the sandbox dashboard for ${url}`];
-}
-
 async function sandboxMode(): Promise<void> {
 	const sandboxPort = (await preferredPort('HUSKYVOICE_SANDBOX_PORT', 4010)) ?? 0;
 	const sandbox: Sandbox = await startSandbox({ port: sandboxPort, autoAdvanceMs: 3000, inboundSigningSecret: DEMO_INBOUND_SECRET });
@@ -81,8 +63,8 @@ async function sandboxMode(): Promise<void> {
 			port: await preferredPort('HUSKYVOICE_DEMO_PORT', 5678),
 			afterStart: async (stack) => {
 				const creds = await createHuskyCredentials(stack.api, target, 'HuskyVoice');
-				const examples = await importExamples(stack, creds, { activate: true });
-				const manual = await manualTriggerDemo(stack, admin);
+				const examples = await importExamples(stack, creds, { activate: true, dashboard: admin });
+				const endpoints = examples.flatMap((ex) => ex.endpoints.map((e) => `    ${e.node.padEnd(20)} ${e.url}`));
 				const hooks = examples.flatMap((ex) =>
 					Object.entries(ex.webhookUrls)
 						.filter(([node]) => !/completed|ended|changed/i.test(node))
@@ -94,9 +76,11 @@ async function sandboxMode(): Promise<void> {
 					`  Sandbox API:  ${sandbox.baseUrl}   API key ${sandbox.apiKey}`,
 					`  Inbound hook: ${sandbox.baseUrl}/hooks/${sandbox.inboundToken}   signing secret ${DEMO_INBOUND_SECRET}`,
 					`  Admin API:    ${sandbox.adminUrl}   (GET it; /calls, /events, /deliveries, /appointments)`,
-					`  Credentials:  "HuskyVoice API", "HuskyVoice Inbound Webhook", "HuskyVoice Webhook Signing Secret (sandbox)"`,
+					`  Credentials:  "HuskyVoice API", "HuskyVoice Inbound Webhook", one "HuskyVoice Webhook Signing Secret (…)" per trigger`,
 					`  Workflows:    ${examples.map((e) => `"${e.name}"`).join(', ')} — all active`,
-					`  ${manual.join('\n  ')}`,
+					'  Trigger URLs added in the sandbox dashboard for you (Manual registration; on a real account you add them',
+					'  under Integrations → Outbound Webhooks → Add Endpoint):',
+					...endpoints,
 					'  Try the examples (see examples/README.md):',
 					...hooks,
 					`    e.g. curl -X POST ${examples.find((e) => e.file === 'appointment-confirmation.json')?.webhookUrls['New appointment']} \\`,
@@ -130,7 +114,9 @@ async function realMode(apiKey: string): Promise<void> {
 				`HuskyVoice: your REAL account at ${baseUrl} (API key from HUSKYVOICE_API_KEY)`,
 				`  Credentials:  "HuskyVoice API"${creds.inbound ? ', "HuskyVoice Inbound Webhook"' : ' (set HUSKYVOICE_INBOUND_URL for the inbound-webhook credential)'}`,
 				`  Workflows:    ${examples.map((e) => `"${e.name}"`).join(', ')} — imported, NOT active:`,
-				'                set your agent IDs, then activate the ones you want (they place real calls).',
+				'                set your agent IDs; for each HuskyVoice Trigger add its Production URL in the dashboard',
+				'                (Integrations → Outbound Webhooks → Add Endpoint; HuskyVoice must be able to reach this n8n)',
+				'                and put the endpoint’s signing secret in a credential; then activate (they place real calls).',
 			];
 		},
 	});

@@ -2,7 +2,8 @@
  * `npm start` for real, then the editor through a real browser:
  *  - runs the demo (`.cache/tools/test/demo/start.cjs`, compiled here) as a child process, as
  *    `npm start` does after building, on free ports; waits for its banner;
- *  - the printed login works, the four examples + the Manual-mode trigger demo are active, the
+ *  - the printed login works, the four examples are active (their Manual-registration triggers'
+ *    URLs added in the sandbox dashboard for the user), the
  *    HuskyVoice nodes are registered as AI Agent tools (`…Tool` node types), and the sandbox's
  *    calls move on by themselves so a lead posted to the example webhook ends up tagged;
  *  - headless Chromium (Debian's package) signs in and captures test/e2e/screenshots/*.png,
@@ -87,21 +88,20 @@ describe('npm start demo + editor screenshots (headless Chromium)', () => {
 		}
 	});
 
-	test('the printed login works; examples and the Manual-mode trigger demo are imported and active', async () => {
+	test('the printed login works; the examples are imported and active, their trigger URLs added in the sandbox dashboard', async () => {
 		api = new N8nApi(editorUrl);
 		await api.login(banner('Login:'), /Login:\s+\S+\s+\/\s+(\S+)/.exec(output)![1]);
 		api.apiKey = banner('API key:');
 		const workflows = await api.rest<Array<{ name: string; active: boolean }>>('GET', '/workflows');
 		expect(workflows.map((w) => [w.name, w.active]).sort()).toEqual([
-			['HuskyVoice: Manual registration (trigger demo)', true],
 			['HuskyVoice: appointment confirmation calls', true],
 			['HuskyVoice: booking sync', true],
 			['HuskyVoice: instant lead qualification', true],
 			['HuskyVoice: payment reminder with auto-stop', true],
 		]);
-		// four HuskyVoice endpoints: three registered automatically, one added "in the dashboard"
+		// three HuskyVoice endpoints (one per example trigger), all added "in the dashboard" (Manual registration)
 		const endpoints = await new SandboxAdmin(sandboxAdminUrl).webhooks();
-		expect(endpoints.map((e) => e.created_via).sort()).toEqual(['api', 'api', 'api', 'dashboard']);
+		expect(endpoints.map((e) => e.created_via)).toEqual(['dashboard', 'dashboard', 'dashboard']);
 	});
 
 	test('the action nodes are available to n8n’s AI Agent as tools', async () => {

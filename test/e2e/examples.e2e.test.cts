@@ -1,7 +1,8 @@
 /**
  * The four example workflows in examples/ inside a real n8n 2.41.1, against the sandbox:
  * imported through the public API exactly as files (credentials rewired by type), all activated
- * at once (as `npm start` does), then driven like production: their Webhook entries are called
+ * at once (as `npm start` does; their Manual-registration triggers' Production URLs added in the
+ * sandbox's dashboard first, as a user would), then driven like production: their Webhook entries are called
  * over HTTP, the sandbox's admin API moves calls on, and HuskyVoice's signed events flow to the
  * HuskyVoice Triggers. Asserts the executions and what changed in HuskyVoice.
  *
@@ -9,6 +10,7 @@
  */
 import type { Sandbox } from '../sandbox/sandbox.cjs';
 import {
+	CREDENTIAL_TYPES,
 	startHuskyStack,
 	HuskyCredentials,
 	ImportedExample,
@@ -75,12 +77,37 @@ describe('example workflows in a real n8n', () => {
 		}
 	});
 
-	test('all four import and activate (every trigger registers, every webhook is live)', async () => {
-		examples = await importExamples(stack, creds, { activate: true });
+	test('every HuskyVoice Trigger in the examples uses Manual registration with a signing-secret placeholder and a sticky note saying where to paste its URL', () => {
+		const triggers = loadExamples().flatMap((f) =>
+			f.workflow.nodes.filter((n: { type: string }) => n.type === NODE_TYPES.trigger).map((n: Record<string, any>) => ({ f, n })),
+		);
+		expect(triggers.map(({ f, n }) => `${f.file} › ${n.name}`)).toEqual([
+			'appointment-confirmation.json › Call completed',
+			'booking-sync.json › Appointment changed',
+			'lead-qualification.json › Call ended',
+		]);
+		for (const { f, n } of triggers) {
+			expect(n.parameters.registration).toBe('manual');
+			expect(n.credentials).toEqual({ [CREDENTIAL_TYPES.webhookSecret]: { id: 'huskyvoice-webhook-secret', name: 'HuskyVoice Webhook Signing Secret' } });
+			const notes = f.workflow.nodes
+				.filter((s: { type: string }) => s.type === 'n8n-nodes-base.stickyNote')
+				.map((s: Record<string, any>) => String(s.parameters.content));
+			expect(notes.filter((c: string) => c.includes(`**${n.name}**`) && c.includes('Production URL') && c.includes('Integrations → Outbound Webhooks → Add Endpoint'))).toHaveLength(1);
+		}
+	});
+
+	test('all four import and activate (every trigger’s URL added in the sandbox dashboard, every webhook is live)', async () => {
+		examples = await importExamples(stack, creds, { activate: true, dashboard: admin });
 		expect(examples).toHaveLength(4);
-		// one HuskyVoice endpoint per HuskyVoice Trigger (three examples have one)
+		// one HuskyVoice endpoint per HuskyVoice Trigger (three examples have one), each added in the
+		// dashboard for exactly the Production URL n8n registered for that trigger
 		const endpoints = await admin.webhooks();
 		expect(endpoints).toHaveLength(3);
+		expect(endpoints.every((e) => e.created_via === 'dashboard')).toBe(true);
+		const added = examples.flatMap((ex) => ex.endpoints.map((e) => ({ url: e.url, registered: ex.webhookUrls[e.node] })));
+		expect(added).toHaveLength(3);
+		for (const a of added) expect(a.url).toBe(a.registered);
+		expect(endpoints.map((e) => e.url).sort()).toEqual(added.map((a) => a.url).sort());
 		expect(Object.keys(example('appointment-confirmation.json').webhookUrls).sort()).toEqual(['Call completed', 'New appointment']);
 		expect(Object.keys(example('payment-reminder.json').webhookUrls).sort()).toEqual(['Invoice due', 'Invoice paid']);
 	});

@@ -182,7 +182,61 @@ export class SandboxAdmin {
 	}
 }
 
-/** Executions of a workflow right now (any status), newest first. */
+/** An endpoint added in the sandbox's dashboard for a Manual-registration trigger, and the credential holding its secret. */
+export interface DashboardEndpoint {
+	/** The trigger node's name. */
+	node: string;
+	/** Its Production URL, as registered. */
+	url: string;
+	endpointId: string;
+	credential: Credential;
+}
+
+/** What a user does in HuskyVoice's dashboard for one URL: add the endpoint, store its signing secret in a credential. */
+async function addDashboardEndpoint(
+	stack: N8nStack,
+	admin: SandboxAdmin,
+	o: { node: string; url: string; events: string[]; credentialName: string },
+): Promise<DashboardEndpoint> {
+	const endpoint = await admin.addWebhook(o.url, o.events);
+	const credential = await stack.api.createCredential({
+		name: o.credentialName,
+		type: CREDENTIAL_TYPES.webhookSecret,
+		data: { signingSecret: endpoint.secret },
+	});
+	return { node: o.node, url: o.url, endpointId: endpoint.id, credential };
+}
+
+/** The Production URL n8n gives a HuskyVoice Trigger (its webhook path is `webhook`). */
+export function triggerProductionUrl(stack: N8nStack, webhookId: string): string {
+	return `${stack.webhookBaseUrl}/webhook/${webhookId}/webhook`;
+}
+
+/**
+ * Does for an imported workflow what its sticky notes ask a user to do: for every HuskyVoice
+ * Trigger with Manual registration, adds the node's Production URL (with its events) as an endpoint
+ * in the sandbox's dashboard, stores that endpoint's signing secret in a new credential, selects it
+ * in the node and saves the workflow. Activate the workflow afterwards.
+ */
+export async function registerInSandboxDashboard(stack: N8nStack, admin: SandboxAdmin, workflow: Workflow): Promise<DashboardEndpoint[]> {
+	const nodes = structuredClone(workflow.nodes);
+	const added: DashboardEndpoint[] = [];
+	for (const node of nodes) {
+		if (node.type !== NODE_TYPES.trigger || node.parameters?.registration !== 'manual') continue;
+		if (!node.webhookId) throw new Error(`"${node.name}" in "${workflow.name}" has no webhookId, so it has no Production URL yet`);
+		const endpoint = await addDashboardEndpoint(stack, admin, {
+			node: node.name,
+			url: triggerProductionUrl(stack, node.webhookId),
+			events: (node.parameters.events as string[] | undefined) ?? [],
+			credentialName: `HuskyVoice Webhook Signing Secret (${workflow.name} › ${node.name})`,
+		});
+		node.credentials = { [CREDENTIAL_TYPES.webhookSecret]: credentialRef(endpoint.credential) };
+		added.push(endpoint);
+	}
+	if (added.length) await stack.api.updateWorkflow(workflow.id, { ...workflow, nodes });
+	return added;
+}
+
 /**
  * A HuskyVoice Trigger in Manual mode: its endpoint added in the sandbox "dashboard" as a user
  * would, the endpoint's secret stored in a signing-secret credential, the workflow created.
@@ -193,12 +247,11 @@ export async function createManualTriggerWorkflow(
 	opts: { name: string; credentialName: string; events: string[]; options?: Record<string, unknown>; nextNode?: string },
 ) {
 	const webhookId = randomUUID();
-	const url = `${stack.webhookBaseUrl}/webhook/${webhookId}/webhook`;
-	const endpoint = await admin.addWebhook(url, opts.events);
-	const credential = await stack.api.createCredential({
-		name: opts.credentialName,
-		type: CREDENTIAL_TYPES.webhookSecret,
-		data: { signingSecret: endpoint.secret },
+	const { url, endpointId, credential } = await addDashboardEndpoint(stack, admin, {
+		node: 'HuskyVoice Trigger',
+		url: triggerProductionUrl(stack, webhookId),
+		events: opts.events,
+		credentialName: opts.credentialName,
 	});
 	const trigger: WorkflowNode = {
 		name: 'HuskyVoice Trigger',
@@ -219,7 +272,7 @@ export async function createManualTriggerWorkflow(
 			? { 'HuskyVoice Trigger': { main: [[{ node: opts.nextNode, type: 'main', index: 0 }]] } }
 			: {},
 	});
-	return { workflow, url, endpoint, credential };
+	return { workflow, url, endpoint: { id: endpointId }, credential };
 }
 
 /** The sandbox (signatures enforced on its inbound hook), a real n8n with the package, and credentials wired to the sandbox. */
@@ -237,6 +290,7 @@ export async function startHuskyStack(label: string, inboundSigningSecret: strin
 	return { sandbox, admin, stack, creds };
 }
 
+/** Executions of a workflow right now (any status), newest first. */
 export async function executionsOf(api: N8nApi, workflowId: string, includeData = false): Promise<Execution[]> {
 	return api.listExecutions({ workflowId, includeData });
 }
@@ -292,28 +346,33 @@ export interface ImportedExample extends ExampleFile {
 	active: boolean;
 	/** Production webhook URLs by node name (after activation). */
 	webhookUrls: Record<string, string>;
+	/** Endpoints added in the sandbox's dashboard for its Manual-registration triggers (with `dashboard`). */
+	endpoints: DashboardEndpoint[];
 }
 
 /**
- * Imports every example through the public API with its credentials rewired; activates those
- * with a trigger or webhook when `activate` (waiting until they are really live).
+ * Imports every example through the public API with its credentials rewired. With `dashboard`
+ * (the sandbox's admin client) its Manual-registration triggers are registered there
+ * (registerInSandboxDashboard). Activates those with a trigger or webhook when `activate`
+ * (waiting until they are really live).
  */
 export async function importExamples(
 	stack: N8nStack,
 	creds: HuskyCredentials,
-	{ activate = true }: { activate?: boolean } = {},
+	{ activate = true, dashboard }: { activate?: boolean; dashboard?: SandboxAdmin } = {},
 ): Promise<ImportedExample[]> {
 	const out: ImportedExample[] = [];
 	for (const ex of loadExamples()) {
 		const wf = await stack.api.createWorkflow(
 			wireExample(ex.workflow, { [CREDENTIAL_TYPES.api]: creds.api, [CREDENTIAL_TYPES.inbound]: creds.inbound }),
 		);
+		const endpoints = dashboard ? await registerInSandboxDashboard(stack, dashboard, wf) : [];
 		const webhookUrls: Record<string, string> = {};
 		if (activate) {
 			const { webhooks } = await stack.activateAndWait(wf.id);
 			for (const w of webhooks) webhookUrls[w.node] = w.url;
 		}
-		out.push({ ...ex, id: wf.id, active: activate, webhookUrls });
+		out.push({ ...ex, id: wf.id, active: activate, webhookUrls, endpoints });
 	}
 	return out;
 }

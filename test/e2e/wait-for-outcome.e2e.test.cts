@@ -42,7 +42,7 @@ function createAndWaitWorkflow(name: string, api: HuskyCredentials['api'], conta
 					operation: 'create',
 					agentId: 'agent_e2e',
 					contactNumber,
-					contactName: 'Asha',
+					additionalFields: { contactName: 'Asha' },
 					waitForOutcome: true,
 					timeLimit: timeLimitSeconds,
 					timeLimitUnit: 'seconds',

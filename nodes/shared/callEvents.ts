@@ -36,7 +36,7 @@ export function listenForCallEnd(callId: string): { ended: Promise<IDataObject>;
 	};
 }
 
-/** Items waiting in this process (tests and the benchmark read it). */
+/** Items waiting in this process (the tests read it). */
 export function waitingCallCount(): number {
 	let count = 0;
 	for (const set of listeners.values()) count += set.size;

@@ -1,10 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import * as appointment from './actions/appointment';
+import * as calendarWindow from './actions/calendarWindow';
 import * as call from './actions/call';
 import { OUTCOME_OUTPUTS } from './actions/call/outcome';
 import { router } from './actions/router';
+import * as service from './actions/service';
 import * as slot from './actions/slot';
+import { listSearch } from './methods';
 
 export class HuskyVoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +20,7 @@ export class HuskyVoice implements INodeType {
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Place, track, cancel and delete HuskyVoice AI voice calls, update appointments and check free appointment slots',
+			'Place, track, cancel and delete HuskyVoice AI voice calls; book, find, reschedule and cancel appointments; check free slots; list services; open calendar windows',
 		defaults: { name: 'HuskyVoice' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -38,9 +41,19 @@ export class HuskyVoice implements INodeType {
 						description: 'A patient appointment booked with the clinic',
 					},
 					{
+						name: 'Calendar Window',
+						value: 'calendarWindow',
+						description: 'A weekly window of appointment slots at a branch',
+					},
+					{
 						name: 'Call',
 						value: 'call',
 						description: 'An AI voice call placed by a HuskyVoice agent',
+					},
+					{
+						name: 'Service',
+						value: 'service',
+						description: 'A service (appointment type) patients can book',
 					},
 					{
 						name: 'Slot',
@@ -53,8 +66,12 @@ export class HuskyVoice implements INodeType {
 			...call.description,
 			...appointment.description,
 			...slot.description,
+			...service.description,
+			...calendarWindow.description,
 		],
 	};
+
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

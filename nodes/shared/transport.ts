@@ -10,6 +10,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 import { DEFAULT_BASE_URL, HUSKYVOICE_API_CREDENTIAL } from './constants';
 import type { ErrorMessages, HuskyResponse } from './errors';
 import { huskyApiError } from './errors';
+import type { RetryPolicy } from './retry';
 import { RetriesExhaustedError, sendWithRetry } from './retry';
 import { paceBefore, recordRateLimit, requestFinished } from './pacing';
 import { noteRateLimit } from './pollBudget';
@@ -26,6 +27,8 @@ export interface HuskyRequest {
 	idempotencyKey?: string;
 	messages?: ErrorMessages;
 	timeoutMs?: number;
+	/** Default: DEFAULT_RETRY_POLICY. A request that is not safe to resend passes a stricter one. */
+	retryPolicy?: RetryPolicy;
 }
 
 /** Per attempt: HuskyVoice answers within seconds; 30 s covers a slow day. */
@@ -136,7 +139,7 @@ export async function huskyVoiceApiRequest(this: HuskyContext, request: HuskyReq
 
 	let response: HuskyResponse;
 	try {
-		response = await sendWithRetry(send);
+		response = await sendWithRetry(send, request.retryPolicy);
 	} catch (error) {
 		throw exhaustedError(this, error, request, mayHaveActed);
 	}

@@ -7,7 +7,7 @@
  * Sandbox mode: starts the HuskyVoice sandbox (calls move on every 3 s, signed events flow to
  * n8n), a private n8n + Postgres (runner in test/e2e/runner), the owner account, credentials
  * pointing at the sandbox (API, inbound webhook with request signing, a webhook signing secret),
- * imports the four example workflows, adds their HuskyVoice Triggers' Production URLs in the
+ * imports the five example workflows, adds their HuskyVoice Triggers' Production URLs in the
  * sandbox's dashboard (the examples use Manual registration, as a real account needs), stores each
  * endpoint's signing secret in a credential, and activates them.
  *

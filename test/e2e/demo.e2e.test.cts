@@ -2,7 +2,7 @@
  * `npm start` for real, then the editor through a real browser:
  *  - runs the demo (`.cache/tools/test/demo/start.cjs`, compiled here) as a child process, as
  *    `npm start` does after building, on free ports; waits for its banner;
- *  - the printed login works, the four examples are active (their Manual-registration triggers'
+ *  - the printed login works, the five examples are active (their Manual-registration triggers'
  *    URLs added in the sandbox dashboard for the user), the
  *    HuskyVoice nodes are registered as AI Agent tools (`…Tool` node types), and the sandbox's
  *    calls move on by themselves so a lead posted to the example webhook ends up tagged;
@@ -96,6 +96,7 @@ describe('npm start demo + editor screenshots (headless Chromium)', () => {
 		expect(workflows.map((w) => [w.name, w.active]).sort()).toEqual([
 			['HuskyVoice: appointment confirmation calls', true],
 			['HuskyVoice: booking sync', true],
+			['HuskyVoice: during-call availability lookup', true],
 			['HuskyVoice: instant lead qualification', true],
 			['HuskyVoice: payment reminder with auto-stop', true],
 		]);

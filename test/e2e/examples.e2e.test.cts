@@ -1,5 +1,5 @@
 /**
- * The four example workflows in examples/ inside a real n8n 2.41.1, against the sandbox:
+ * The five example workflows in examples/ inside a real n8n 2.41.1, against the sandbox:
  * imported through the public API exactly as files (credentials rewired by type), all activated
  * at once (as `npm start` does; their Manual-registration triggers' Production URLs added in the
  * sandbox's dashboard first, as a user would), then driven like production: their Webhook entries are called
@@ -62,6 +62,7 @@ describe('example workflows in a real n8n', () => {
 		expect(files.map((f) => f.file)).toEqual([
 			'appointment-confirmation.json',
 			'booking-sync.json',
+			'during-call-lookup.json',
 			'lead-qualification.json',
 			'payment-reminder.json',
 		]);
@@ -95,9 +96,9 @@ describe('example workflows in a real n8n', () => {
 		}
 	});
 
-	test('all four import and activate (every trigger’s URL added in the sandbox dashboard, every webhook is live)', async () => {
+	test('all five import and activate (every trigger’s URL added in the sandbox dashboard, every webhook is live)', async () => {
 		examples = await importExamples(stack, creds, { activate: true, dashboard: admin });
-		expect(examples).toHaveLength(4);
+		expect(examples).toHaveLength(5);
 		// one HuskyVoice endpoint per HuskyVoice Trigger (two examples have one), each added in the
 		// dashboard for exactly the Production URL n8n registered for that trigger
 		const endpoints = await admin.webhooks();
@@ -194,24 +195,24 @@ describe('example workflows in a real n8n', () => {
 		expect((await admin.getCall(late.call_id)).status).toBe('in_progress');
 	});
 
-	test('booking sync: appointment events (from the confirmation above and from the API) become booking records', async () => {
+	test('booking sync: appointment events (HuskyVoice sends them for dashboard changes and agent bookings, not for API writes) become booking records', async () => {
 		const ex = example('booking-sync.json');
-		// the confirmation example changed apt_1003: HuskyVoice sent appointment.updated
-		const confirmed = await waitForNodeOutput(stack.api, ex.id, 'Booking record', (i) => i.appointment_id === 'apt_1003');
-		expect(confirmed.item).toMatchObject({
+		// the confirmation example's own PATCH of apt_1003 sent no event (REST writes never do)
+		expect((await admin.events()).filter((e) => e.event_type.startsWith('appointment.'))).toEqual([]);
+		// a change made in the dashboard
+		await admin.call('POST', '/appointments/apt_1003/dashboard-change', { assigned_doctor: 'Dr. Kavya Menon' });
+		const changed = await waitForNodeOutput(stack.api, ex.id, 'Booking record', (i) => i.appointment_id === 'apt_1003');
+		expect(changed.item).toMatchObject({
 			appointment_id: 'apt_1003',
 			status: 'confirmed',
 			event: 'appointment.updated',
 			patient_name: 'Diya Patel',
 			phone: '+919812345678',
+			doctor: 'Dr. Kavya Menon',
 			event_id: expect.any(String),
 		});
-		// a cancellation made elsewhere (the HuskyVoice API / dashboard)
-		const r = await request('PATCH', `${sandbox.baseUrl}/appointments/apt_1004`, {
-			headers: { authorization: `Bearer ${sandbox.apiKey}` },
-			body: { status: 'cancelled' },
-		});
-		expect(r.status).toBe(200);
+		// a cancellation made in the dashboard
+		await admin.call('POST', '/appointments/apt_1004/dashboard-change', { status: 'cancelled' });
 		const cancelled = await waitForNodeOutput(stack.api, ex.id, 'Booking record', (i) => i.appointment_id === 'apt_1004');
 		expect(cancelled.item).toMatchObject({ status: 'cancelled', event: 'appointment.cancelled', patient_name: 'Kabir Rao' });
 		expect(cancelled.execution.status).toBe('success');

@@ -35,6 +35,8 @@ export interface HuskyTarget {
 export interface HuskyCredentials {
 	api: Credential;
 	inbound?: Credential;
+	/** n8n's Header Auth for the during-call lookup example's Webhook, and the header it expects. */
+	lookupHeader?: { credential: Credential; name: string; value: string };
 }
 
 export function credentialRef(c: Credential): { id: string; name: string } {
@@ -54,7 +56,9 @@ export async function createHuskyCredentials(api: N8nApi, target: HuskyTarget, p
 		if (target.inboundSigningSecret) data.signingSecret = target.inboundSigningSecret;
 		inbound = await api.createCredential({ name: `${prefix} Inbound Webhook`, type: CREDENTIAL_TYPES.inbound, data });
 	}
-	return { api: created, inbound };
+	const header = { name: 'X-Lookup-Key', value: `lookup_${randomUUID().replace(/-/g, '')}` };
+	const lookup = await api.createCredential({ name: `${prefix} lookup header`, type: 'httpHeaderAuth', data: header });
+	return { api: created, inbound, lookupHeader: { credential: lookup, ...header } };
 }
 
 /** `Manual Trigger → <node>`: the smallest workflow that runs one of our action nodes for real. */
@@ -364,7 +368,11 @@ export async function importExamples(
 	const out: ImportedExample[] = [];
 	for (const ex of loadExamples()) {
 		const wf = await stack.api.createWorkflow(
-			wireExample(ex.workflow, { [CREDENTIAL_TYPES.api]: creds.api, [CREDENTIAL_TYPES.inbound]: creds.inbound }),
+			wireExample(ex.workflow, {
+				[CREDENTIAL_TYPES.api]: creds.api,
+				[CREDENTIAL_TYPES.inbound]: creds.inbound,
+				httpHeaderAuth: creds.lookupHeader?.credential,
+			}),
 		);
 		const endpoints = dashboard ? await registerInSandboxDashboard(stack, dashboard, wf) : [];
 		const webhookUrls: Record<string, string> = {};

@@ -1,4 +1,5 @@
-import { appointmentEventView, publicSlot } from './appointments.cjs';
+import { appointmentEventView, changeAppointment, publicSlot, SESSIONS } from './appointments.cjs';
+import { placeAppointment } from './booking.cjs';
 import { publicCall } from './calls.cjs';
 import { parseConfigPatch } from './config.cjs';
 import { APPOINTMENT_EVENTS, CALL_EVENTS, SLOT_EVENTS, callEnvelope, resourceEnvelope, type EnvelopeBuilder } from './events.cjs';
@@ -9,7 +10,7 @@ import { emit, postOnce, redeliver, subscribersOf } from './outbound.cjs';
 import { Router } from './router.cjs';
 import { apiRoutes } from './routes.cjs';
 import { randomHex, type SandboxState } from './state.cjs';
-import type { CallStatus } from './types.cjs';
+import type { Appointment, CallStatus, Session, Slot } from './types.cjs';
 import { addSubscription, parseSubscriptionInput } from './webhooks.cjs';
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
@@ -153,6 +154,89 @@ const info: Handler = ({ state }) =>
 		config: state.config,
 	});
 
+/** The events HuskyVoice sends for a change made in the dashboard or by the agent during a call. */
+function emitAppointmentChange(state: SandboxState, eventType: string, a: Appointment, slots: Slot[]): string {
+	const { event_id } = emit(state, eventType, resourceEnvelope(eventType, 'appointment', appointmentEventView(state, a)));
+	for (const slot of slots) emit(state, 'slot.updated', resourceEnvelope('slot.updated', 'slot', publicSlot(slot)));
+	return event_id;
+}
+
+/** The AI agent books during a call: the same checks as POST /appointments, then appointment.created. */
+const agentBooking: Handler = (ctx) =>
+	withBody(ctx, (body) => {
+		const placed = placeAppointment(ctx.state, body, 'phone_call');
+		if (!('appointment' in placed)) return placed;
+		const event_id = emitAppointmentChange(ctx.state, 'appointment.created', placed.appointment, [placed.slot]);
+		return { status: 201, body: { appointment: placed.appointment, event_id } };
+	});
+
+/** Staff change an appointment in the dashboard: a PATCH body, not bound by the cancellation rule, with events. */
+const dashboardChange: Handler = (ctx) =>
+	withBody(ctx, (body) => {
+		const a = ctx.state.appointments.get(ctx.params.id);
+		if (!a) return missing(`Appointment ${ctx.params.id}`);
+		const change = changeAppointment(ctx.state, a, body, 'dashboard');
+		if (!change.eventType) return change.reply;
+		const event_id = emitAppointmentChange(ctx.state, change.eventType, a, change.changedSlots);
+		return ok({ appointment: a, event_id });
+	});
+
+const setAppointmentConfig: Handler = (ctx) =>
+	withBody(ctx, (body) => {
+		const { allow_cancellation, cancellation_notice_hours } = body;
+		if (allow_cancellation !== undefined && typeof allow_cancellation !== 'boolean') return bad('allow_cancellation must be a boolean');
+		const hours = cancellation_notice_hours;
+		if (hours !== undefined && (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 0)) {
+			return bad('cancellation_notice_hours must be a non-negative integer');
+		}
+		Object.assign(ctx.state.appointmentConfig, body.allow_cancellation === undefined ? {} : { allow_cancellation }, hours === undefined ? {} : { cancellation_notice_hours: hours });
+		return ok(ctx.state.appointmentConfig);
+	});
+
+const createScopedKey: Handler = (ctx) =>
+	withBody(ctx, (body) => {
+		const { scopes } = body;
+		if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) return bad('scopes must be an array of strings');
+		const key = `sk_test_${randomHex(16)}`;
+		ctx.state.scopedKeys.set(key, scopes as string[]);
+		return { status: 201, body: { key, scopes } };
+	});
+
+/** Many plain appointments at once (for paging): `{ count, date, session?, branch_id? }`; no seats, no events. */
+const generateAppointments: Handler = (ctx) =>
+	withBody(ctx, (body) => {
+		const { count, date } = body;
+		if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 5000) return bad('count must be 1..5000');
+		if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return bad('date must be YYYY-MM-DD');
+		const session = (body.session as Session | undefined) ?? 'Morning';
+		if (!SESSIONS.includes(session)) return bad(`session must be one of ${SESSIONS.join(', ')}`);
+		const branch = typeof body.branch_id === 'string' ? body.branch_id : 'br_koramangala';
+		const at = new Date().toISOString();
+		const ids: string[] = [];
+		for (let i = 0; i < count; i++) {
+			const a: Appointment = {
+				appointment_id: `apt_gen_${randomHex(6)}`,
+				appointment_type: ctx.state.services[0]?.service_id ?? 'service',
+				branch_id: branch,
+				date,
+				session,
+				batch: 'B1',
+				token: `T-${i + 1}`,
+				patient_name: `Generated Patient ${i + 1}`,
+				parent_phone: `+9190000${String(i).padStart(5, '0')}`,
+				assigned_doctor: '',
+				status: 'confirmed',
+				external_reference_id: `GEN-${i + 1}`,
+				created_at: at,
+				updated_at: at,
+				booked_via: 'api',
+			};
+			ctx.state.appointments.set(a.appointment_id, a);
+			ids.push(a.appointment_id);
+		}
+		return { status: 201, body: { count, ids } };
+	});
+
 const adminRoutes = new Router()
 	.add('GET /__admin', info)
 	.add('POST /__admin/reset', (ctx) =>
@@ -170,6 +254,13 @@ const adminRoutes = new Router()
 	})
 	.add('POST /__admin/calls/:id/advance', advance)
 	.add('GET /__admin/appointments', ({ state }) => ok([...state.appointments.values()]))
+	.add('POST /__admin/appointments/agent-booking', agentBooking)
+	.add('POST /__admin/appointments/generate', generateAppointments)
+	.add('POST /__admin/appointments/:id/dashboard-change', dashboardChange)
+	.add('GET /__admin/appointment-config', ({ state }) => ok(state.appointmentConfig))
+	.add('POST /__admin/appointment-config', setAppointmentConfig)
+	.add('POST /__admin/api-keys', createScopedKey)
+	.add('GET /__admin/windows', ({ state }) => ok([...state.windows.values()]))
 	.add('GET /__admin/slots', ({ state }) => ok([...state.slots.values()]))
 	.add('GET /__admin/requests', ({ state, query }) => {
 		const method = query.get('method')?.toUpperCase();

@@ -1,18 +1,13 @@
-import { resourceEnvelope } from './events.cjs';
-import { flatError, parseJsonObject, type Handler, type JsonObject } from './http.cjs';
-import { emit } from './outbound.cjs';
+import { flatError, parseJsonObject, type Handler, type JsonObject, type Reply } from './http.cjs';
 import { now, type SandboxState } from './state.cjs';
 import type { Appointment, Session, Slot } from './types.cjs';
+import { slotsOn } from './windows.cjs';
 
-const SESSIONS: Session[] = ['Morning', 'Afternoon', 'Evening'];
-const STATUSES: Appointment['status'][] = ['confirmed', 'completed', 'cancelled'];
+export const SESSIONS: Session[] = ['Morning', 'Afternoon', 'Evening'];
+const STATUSES = ['confirmed', 'completed', 'cancelled'];
 const PATCHABLE = ['appointment_date', 'status', 'assigned_doctor', 'notes', 'session', 'batch'];
-const TYPE_NAMES: Record<string, string> = {
-	consultation: 'Consultation',
-	follow_up: 'Follow-up visit',
-	vaccination: 'Vaccination',
-};
-const ISO_UTC = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|\+00:00))?$/;
+/** `date` alone, or a date-time in UTC (`Z` or `+00:00`); group 2 is the time part. */
+export const ISO_UTC = /^(\d{4}-\d{2}-\d{2})(T(\d{2}):(\d{2})(:\d{2}(\.\d{1,9})?)?(Z|\+00:00))?$/;
 
 export function isCalendarDate(value: string): boolean {
 	return /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
@@ -24,20 +19,28 @@ export function publicSlot(slot: Slot): Omit<Slot, 'date'> {
 	return visible;
 }
 
-function slotOf(state: SandboxState, a: Pick<Appointment, 'date' | 'branch_id' | 'session' | 'batch'>): Slot | undefined {
-	return [...state.slots.values()].find(
-		(s) => s.date === a.date && s.branch_id === a.branch_id && s.session === a.session && s.batch === a.batch,
-	);
+/** The appointment as the REST API shows it (`booked_via` is shown only in events). */
+export function publicAppointment(a: Appointment): Omit<Appointment, 'booked_via'> {
+	const { booked_via: _via, ...visible } = a;
+	return visible;
+}
+
+export function slotOf(state: SandboxState, a: Pick<Appointment, 'date' | 'branch_id' | 'session' | 'batch'>): Slot | undefined {
+	return slotsOn(state, a.date).find((s) => s.branch_id === a.branch_id && s.session === a.session && s.batch === a.batch);
+}
+
+export function serviceName(state: SandboxState, type: string): string {
+	return state.services.find((s) => s.service_id === type)?.name ?? type;
 }
 
 /** The appointment as outbound appointment events carry it. */
 export function appointmentEventView(state: SandboxState, a: Appointment): object {
 	return {
-		...a,
+		...publicAppointment(a),
 		doctor_name: a.assigned_doctor,
-		appointment_type_name: TYPE_NAMES[a.appointment_type] ?? a.appointment_type,
+		appointment_type_name: serviceName(state, a.appointment_type),
 		start_time: slotOf(state, a)?.start_time ?? null,
-		booked_via: 'ai_agent',
+		booked_via: a.booked_via ?? 'phone_call',
 		booked_at: a.created_at,
 	};
 }
@@ -51,9 +54,7 @@ function checkFields(body: JsonObject): string | undefined {
 			return 'appointment_date must be an ISO 8601 UTC date, e.g. 2030-06-03T09:30:00Z';
 		}
 	}
-	if (status !== undefined && !STATUSES.includes(status as Appointment['status'])) {
-		return `status must be one of ${STATUSES.join(', ')}`;
-	}
+	if (status !== undefined && !STATUSES.includes(status as string)) return `status must be one of ${STATUSES.join(', ')}`;
 	if (session !== undefined && !SESSIONS.includes(session as Session)) return `session must be one of ${SESSIONS.join(', ')}`;
 	for (const field of ['assigned_doctor', 'notes', 'batch']) {
 		if (body[field] !== undefined && typeof body[field] !== 'string') return `${field} must be a string`;
@@ -61,55 +62,90 @@ function checkFields(body: JsonObject): string | undefined {
 	return undefined;
 }
 
-function seat(slot: Slot, delta: number): Slot {
+export function seat(slot: Slot, delta: number): Slot {
 	slot.filled_slots += delta;
 	slot.available_slots = slot.max_slots - slot.filled_slots;
 	return slot;
 }
 
-/** PATCH /v1/appointments/{id}: reschedules (date/session/batch), changes status, doctor, notes. */
-export const patchAppointmentHandler: Handler = ({ state, params, rawBody }) => {
-	const parsed = parseJsonObject(rawBody);
-	if ('error' in parsed) return flatError(400, 'INVALID_REQUEST', parsed.error);
-	const body = parsed.value;
-	const a = state.appointments.get(params.id);
-	if (!a) return flatError(404, 'NOT_FOUND', `Appointment ${params.id} not found`);
-	const invalid = checkFields(body);
-	if (invalid) return flatError(400, 'INVALID_REQUEST', invalid);
+/** Another live appointment of the same patient on that date and session. */
+export function duplicateOf(
+	state: SandboxState,
+	patient: Pick<Appointment, 'patient_name' | 'parent_phone'>,
+	date: string,
+	session: Session,
+	except?: Appointment,
+): Appointment | undefined {
+	return [...state.appointments.values()].find(
+		(o) =>
+			o !== except &&
+			o.status !== 'cancelled' &&
+			o.patient_name.toLowerCase() === patient.patient_name.toLowerCase() &&
+			o.parent_phone === patient.parent_phone &&
+			o.date === date &&
+			o.session === session,
+	);
+}
 
-	const date = typeof body.appointment_date === 'string' ? body.appointment_date.slice(0, 10) : a.date;
+/** The organisation's cancellation rule (`GET /appointment-config`); the dashboard is not bound by it. */
+function cancellationRefusal(state: SandboxState, a: Appointment): Reply | undefined {
+	const { allow_cancellation, cancellation_notice_hours } = state.appointmentConfig;
+	if (!allow_cancellation) {
+		return flatError(403, 'CANCELLATION_NOT_ALLOWED', 'Cancellation is disabled for this organisation');
+	}
+	const start = Date.parse(`${a.date}T${slotOf(state, a)?.start_time ?? '00:00'}:00Z`);
+	if ((start - Date.now()) / 3_600_000 < cancellation_notice_hours) {
+		return flatError(400, 'CANCELLATION_WINDOW_PASSED', `Appointments must be cancelled at least ${cancellation_notice_hours} hours in advance`);
+	}
+	return undefined;
+}
+
+export interface AppointmentChange {
+	reply: Reply;
+	/** Set on success: the event HuskyVoice would send if the change came from the dashboard or a call. */
+	eventType?: string;
+	changedSlots: Slot[];
+}
+
+/**
+ * Applies a PATCH body: a new date re-runs the create checks (availability, duplicate, capacity)
+ * and, unless `status` is set too, makes the status `rescheduled`.
+ */
+export function changeAppointment(state: SandboxState, a: Appointment, body: JsonObject, via: 'api' | 'dashboard'): AppointmentChange {
+	const fail = (reply: Reply): AppointmentChange => ({ reply, changedSlots: [] });
+	const invalid = checkFields(body);
+	if (invalid) return fail(flatError(400, 'INVALID_REQUEST', invalid));
+
+	const rescheduling = typeof body.appointment_date === 'string';
+	const date = rescheduling ? (body.appointment_date as string).slice(0, 10) : a.date;
 	const session = (body.session as Session | undefined) ?? a.session;
 	const batch = body.batch as string | undefined;
-	const status = (body.status as Appointment['status'] | undefined) ?? a.status;
+	const status = (body.status as Appointment['status'] | undefined) ?? (rescheduling ? 'rescheduled' : a.status);
 	const moving = date !== a.date || session !== a.session || (batch !== undefined && batch !== a.batch);
+	if (via === 'api' && status === 'cancelled' && a.status !== 'cancelled') {
+		const refusal = cancellationRefusal(state, a);
+		if (refusal) return fail(refusal);
+	}
 
 	const currentSlot = slotOf(state, a);
 	let targetSlot = currentSlot;
 	if (moving) {
-		const candidates = [...state.slots.values()].filter(
-			(s) => s.date === date && s.branch_id === a.branch_id && s.session === session && (batch === undefined || s.batch === batch),
+		const candidates = slotsOn(state, date).filter(
+			(s) => s.branch_id === a.branch_id && s.session === session && (batch === undefined || s.batch === batch),
 		);
 		if (candidates.length === 0) {
-			return flatError(400, 'OUTSIDE_AVAILABILITY', `No ${session} availability at ${a.branch_id} on ${date}`);
+			return fail(flatError(400, 'OUTSIDE_AVAILABILITY', `No ${session} availability at ${a.branch_id} on ${date}`));
 		}
 		targetSlot = candidates.find((s) => s.available_slots > 0) ?? candidates[0];
 	}
 	const wasSeatedIn = a.status === 'cancelled' ? undefined : currentSlot;
 	const willSeatIn = status === 'cancelled' ? undefined : targetSlot;
 	if (willSeatIn && willSeatIn !== wasSeatedIn) {
-		const duplicate = [...state.appointments.values()].find(
-			(o) =>
-				o !== a &&
-				o.status !== 'cancelled' &&
-				o.patient_name === a.patient_name &&
-				o.parent_phone === a.parent_phone &&
-				o.date === date &&
-				o.session === session,
-		);
+		const duplicate = duplicateOf(state, a, date, session, a);
 		if (duplicate) {
-			return flatError(409, 'DUPLICATE_BOOKING', `${a.patient_name} already has ${duplicate.appointment_id} on ${date} (${session})`);
+			return fail(flatError(409, 'DUPLICATE_BOOKING', `${a.patient_name} already has ${duplicate.appointment_id} on ${date} (${session})`));
 		}
-		if (willSeatIn.available_slots <= 0) return flatError(409, 'SLOT_FULL', `Slot ${willSeatIn.slot_id} is full`);
+		if (willSeatIn.available_slots <= 0) return fail(flatError(409, 'SLOT_FULL', `Slot ${willSeatIn.slot_id} is full`));
 	}
 
 	const changedSlots: Slot[] = [];
@@ -126,10 +162,20 @@ export const patchAppointmentHandler: Handler = ({ state, params, rawBody }) => 
 	a.updated_at = now();
 
 	const eventType =
-		status !== previousStatus && status !== 'confirmed' ? `appointment.${status}` : 'appointment.updated';
-	emit(state, eventType, resourceEnvelope(eventType, 'appointment', appointmentEventView(state, a)));
-	for (const slot of changedSlots) emit(state, 'slot.updated', resourceEnvelope('slot.updated', 'slot', publicSlot(slot)));
-	return { status: 200, body: { success: true, data: { appointment: { ...a } } } };
+		status !== previousStatus && (status === 'cancelled' || status === 'completed') ? `appointment.${status}` : 'appointment.updated';
+	return { reply: { status: 200, body: { success: true, data: { appointment: publicAppointment(a) } } }, eventType, changedSlots };
+}
+
+/**
+ * PATCH /v1/appointments/{id}. HuskyVoice sends no appointment or slot events for REST writes
+ * (contract §10); the admin API's dashboard-change action is the path that emits them.
+ */
+export const patchAppointmentHandler: Handler = ({ state, params, rawBody }) => {
+	const parsed = parseJsonObject(rawBody);
+	if ('error' in parsed) return flatError(400, 'INVALID_REQUEST', parsed.error);
+	const a = state.appointments.get(params.id);
+	if (!a) return flatError(404, 'NOT_FOUND', `Appointment ${params.id} not found`);
+	return changeAppointment(state, a, parsed.value, 'api').reply;
 };
 
 /** GET /v1/appointment-slots/availability?date=YYYY-MM-DD[&branch_id=…][&session=…] */
@@ -141,8 +187,8 @@ export const availabilityHandler: Handler = ({ state, query }) => {
 		return flatError(400, 'INVALID_SESSION', `session must be one of ${SESSIONS.join(', ')}`);
 	}
 	const branch = query.get('branch_id');
-	const slots = [...state.slots.values()]
-		.filter((s) => s.date === date && (!branch || s.branch_id === branch) && (!session || s.session === session))
+	const slots = slotsOn(state, date)
+		.filter((s) => (!branch || s.branch_id === branch) && (!session || s.session === session))
 		.map(publicSlot);
 	return { status: 200, body: { success: true, date, slots } };
 };

@@ -86,14 +86,30 @@ describe('PATCH /appointments/{id}', () => {
 		expect(res.body.error).toContain(field);
 	});
 
-	test('cancelling frees the seat and emits appointment.cancelled and slot.updated', async () => {
+	test('cancelling frees the seat and, being a REST write, emits no event', async () => {
 		const res = await api('PATCH', '/appointments/apt_1001', { status: 'cancelled' });
 		expect(res.body.data.appointment.status).toBe('cancelled');
 		expect(sandbox.state.slots.get('slot_2001')!.filled_slots).toBe(2);
+		await api('PATCH', '/appointments/apt_1002', { notes: 'x' });
+		expect(sandbox.state.events.size).toBe(0);
+		expect(receiver.received).toHaveLength(0);
+	});
+
+	test('a new date without a status makes the appointment rescheduled; with a status it keeps that one', async () => {
+		const moved = await api('PATCH', '/appointments/apt_1003', { appointment_date: `${open}T09:30:00Z`, session: 'Morning' });
+		expect(moved.body.data.appointment.status).toBe('rescheduled');
+		const back = await api('PATCH', '/appointments/apt_1003', { appointment_date: `${second}T13:00:00Z`, session: 'Afternoon', status: 'confirmed' });
+		expect(back.body.data.appointment.status).toBe('confirmed');
+	});
+
+	test('a dashboard change (admin action) emits appointment.cancelled and slot.updated', async () => {
+		const res = await adminClient(sandbox)('POST', '/appointments/apt_1001/dashboard-change', { status: 'cancelled' });
+		expect(res.status).toBe(200);
+		expect(res.body.event_id).toMatch(/^evt_/);
 		await waitFor(() => receiver.received.length === 2);
 		const cancelled = receiver.received.find((r) => r.json.event === 'appointment.cancelled')!.json;
 		expect(cancelled).toEqual({
-			event_id: expect.stringMatching(/^evt_/),
+			event_id: res.body.event_id,
 			event: 'appointment.cancelled',
 			timestamp: expect.any(String),
 			appointment: expect.objectContaining({
@@ -101,7 +117,7 @@ describe('PATCH /appointments/{id}', () => {
 				doctor_name: 'Dr. Meera Iyer',
 				appointment_type_name: 'Consultation',
 				start_time: '09:00',
-				booked_via: expect.any(String),
+				booked_via: 'phone_call',
 				booked_at: expect.any(String),
 			}),
 		});
@@ -109,11 +125,19 @@ describe('PATCH /appointments/{id}', () => {
 		expect(slot.slot).toMatchObject({ slot_id: 'slot_2001', available_slots: 8 });
 	});
 
-	test('completing emits appointment.completed, other changes appointment.updated', async () => {
-		await api('PATCH', '/appointments/apt_1001', { status: 'completed' });
-		await api('PATCH', '/appointments/apt_1002', { notes: 'x' });
+	test('dashboard changes: completing emits appointment.completed, other changes appointment.updated', async () => {
+		const admin = adminClient(sandbox);
+		await admin('POST', '/appointments/apt_1001/dashboard-change', { status: 'completed' });
+		await admin('POST', '/appointments/apt_1002/dashboard-change', { notes: 'x' });
 		await waitFor(() => receiver.received.length === 2);
 		expect(receiver.received.map((r) => r.json.event).sort()).toEqual(['appointment.completed', 'appointment.updated']);
+	});
+
+	test('a dashboard change is refused like the API would refuse it, without an event', async () => {
+		const res = await adminClient(sandbox)('POST', '/appointments/apt_1004/dashboard-change', { appointment_date: `${noAvailability}T09:00:00Z` });
+		expect(res.status).toBe(400);
+		expect(res.body.code).toBe('OUTSIDE_AVAILABILITY');
+		expect(sandbox.state.events.size).toBe(0);
 	});
 });
 

@@ -17,7 +17,17 @@ export function presentedApiKey(req: IncomingMessage): string | undefined {
 
 export function authenticate(state: SandboxState, req: IncomingMessage): { key: string } | { reply: Reply } {
 	const key = presentedApiKey(req);
-	if (key === state.apiKey) return { key };
+	if (key === state.apiKey || (key !== undefined && state.scopedKeys.has(key))) return { key };
 	const reply = apiError(401, 'unauthorized', key ? 'Invalid API key' : 'Missing API key: send Authorization: Bearer <key>');
 	return { reply: { ...reply, headers: { 'www-authenticate': 'Bearer' } } };
+}
+
+/**
+ * A key created with scopes may use only routes that need one of them. The contract leaves the
+ * status open ("401 or 403"); the sandbox answers 403 `insufficient_scope`.
+ */
+export function checkScope(state: SandboxState, key: string, scope: string | undefined): Reply | undefined {
+	const scopes = state.scopedKeys.get(key);
+	if (!scope || !scopes || scopes.includes(scope)) return undefined;
+	return apiError(403, 'insufficient_scope', `This API key lacks the ${scope} scope`);
 }

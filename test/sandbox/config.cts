@@ -13,6 +13,8 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	flatCancelResponse: false,
 	duplicateDeliveries: false,
 	disableEndpointAfterFailures: 0,
+	servicesShape: 'data',
+	searchTotals: false,
 };
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -37,6 +39,8 @@ const CHECKS: Record<keyof SandboxConfig, [Check, string]> = {
 	credits: [(v) => v === null || isCount(v), 'a non-negative integer, or null for unlimited'],
 	dailyInboundQuota: [(v) => v === null || isCount(v), 'a non-negative integer, or null for unlimited'],
 	inboundSigningSecret: [(v) => v === null || (typeof v === 'string' && v !== ''), 'a non-empty string, or null for off'],
+	servicesShape: [(v) => v === 'data' || v === 'bare', '"data" or "bare"'],
+	searchTotals: [(v) => typeof v === 'boolean', 'a boolean'],
 };
 
 /** Validates a partial config from the admin API; null clears an optional setting. */

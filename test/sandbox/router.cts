@@ -6,6 +6,8 @@ export interface Route {
 	handler: Handler;
 	/** Public routes skip API-key auth and rate limiting (the inbound hook's token is its credential). */
 	public?: boolean;
+	/** The API-key scope the route needs (e.g. `appointments:read`); the main key has every scope. */
+	scope?: string;
 }
 
 interface CompiledRoute extends Route {
@@ -17,7 +19,7 @@ interface CompiledRoute extends Route {
 export class Router {
 	private readonly routes: CompiledRoute[] = [];
 
-	add(key: string, handler: Handler, options: { public?: boolean } = {}): this {
+	add(key: string, handler: Handler, options: { public?: boolean; scope?: string } = {}): this {
 		const [method, path] = key.split(' ');
 		const names: string[] = [];
 		const source = path.replace(/:(\w+)/g, (_, name: string) => {

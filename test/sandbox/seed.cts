@@ -1,4 +1,4 @@
-import type { Appointment, Session, Slot } from './types.cjs';
+import type { Appointment, AppointmentConfig, Service, Session, Slot } from './types.cjs';
 
 /**
  * Fixed, far-future seed data (documented in README.md):
@@ -7,6 +7,21 @@ import type { Appointment, Session, Slot } from './types.cjs';
 export const SEED_DATES = { open: '2030-06-03', second: '2030-06-04', noAvailability: '2030-06-05' };
 
 const SEEDED_AT = '2030-05-20T08:00:00.000Z';
+
+/** The organisation's services (appointment types); ids are UUIDs as in HuskyVoice. */
+export const SEED_SERVICES = {
+	consultation: { service_id: '3f1c2a9e-5b7d-4e21-9a3c-0d1e2f3a4b01', name: 'Consultation' },
+	followUp: { service_id: '3f1c2a9e-5b7d-4e21-9a3c-0d1e2f3a4b02', name: 'Follow-up visit' },
+	vaccination: { service_id: '3f1c2a9e-5b7d-4e21-9a3c-0d1e2f3a4b03', name: 'Vaccination' },
+} satisfies Record<string, Service>;
+
+export function seedServices(): Service[] {
+	return Object.values(SEED_SERVICES).map((s) => ({ ...s }));
+}
+
+export function seedAppointmentConfig(): AppointmentConfig {
+	return { allow_cancellation: true, cancellation_notice_hours: 24 };
+}
 
 const SESSION_HOURS: Record<Session, [string, string]> = {
 	Morning: ['09:00', '12:00'],
@@ -33,7 +48,7 @@ function slot(
 		batch,
 		start_time,
 		end_time,
-		appointment_type: 'consultation',
+		appointment_type: null,
 		max_slots,
 		ai_slots: Math.ceil(max_slots / 2),
 		filled_slots,
@@ -57,7 +72,7 @@ export function seedSlots(): Slot[] {
 }
 
 function appointment(fields: Omit<Appointment, 'status' | 'created_at' | 'updated_at'>): Appointment {
-	return { ...fields, status: 'confirmed', created_at: SEEDED_AT, updated_at: SEEDED_AT };
+	return { ...fields, status: 'confirmed', created_at: SEEDED_AT, updated_at: SEEDED_AT, booked_via: 'phone_call' };
 }
 
 export function seedAppointments(): Appointment[] {
@@ -65,7 +80,7 @@ export function seedAppointments(): Appointment[] {
 	return [
 		appointment({
 			appointment_id: 'apt_1001',
-			appointment_type: 'consultation',
+			appointment_type: SEED_SERVICES.consultation.service_id,
 			branch_id: 'br_koramangala',
 			date: open,
 			session: 'Morning',
@@ -78,7 +93,7 @@ export function seedAppointments(): Appointment[] {
 		}),
 		appointment({
 			appointment_id: 'apt_1002',
-			appointment_type: 'follow_up',
+			appointment_type: SEED_SERVICES.followUp.service_id,
 			branch_id: 'br_koramangala',
 			date: second,
 			session: 'Morning',
@@ -91,7 +106,7 @@ export function seedAppointments(): Appointment[] {
 		}),
 		appointment({
 			appointment_id: 'apt_1003',
-			appointment_type: 'consultation',
+			appointment_type: SEED_SERVICES.consultation.service_id,
 			branch_id: 'br_indiranagar',
 			date: second,
 			session: 'Afternoon',
@@ -104,7 +119,7 @@ export function seedAppointments(): Appointment[] {
 		}),
 		appointment({
 			appointment_id: 'apt_1004',
-			appointment_type: 'vaccination',
+			appointment_type: SEED_SERVICES.vaccination.service_id,
 			branch_id: 'br_koramangala',
 			date: second,
 			session: 'Morning',

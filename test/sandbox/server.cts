@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'http';
 
 import { handleAdmin } from './admin.cjs';
-import { authenticate } from './auth.cjs';
+import { authenticate, checkScope } from './auth.cjs';
 import { consume, faultFor, injectedReply } from './faults.cjs';
 import { apiError, BodyTooLargeError, readBody, send, type Reply, type RequestContext } from './http.cjs';
 import { checkRateLimit } from './ratelimit.cjs';
@@ -29,6 +29,8 @@ async function answerApi(ctx: RequestContext, path: string): Promise<Reply | typ
 		const verdict = checkRateLimit(state, auth.key);
 		limitHeaders = verdict.headers;
 		if (verdict.reply) return withHeaders(verdict.reply, limitHeaders);
+		const refused = checkScope(state, auth.key, found?.route.scope);
+		if (refused) return withHeaders(refused, limitHeaders);
 	}
 	const injected = injectedReply(fault);
 	if (injected) return withHeaders(injected, limitHeaders);

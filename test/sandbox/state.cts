@@ -2,15 +2,18 @@ import { randomBytes } from 'crypto';
 import type { ClientRequest } from 'http';
 
 import { Scheduler } from './scheduler.cjs';
-import { seedAppointments, seedSlots } from './seed.cjs';
+import { seedAppointmentConfig, seedAppointments, seedServices, seedSlots } from './seed.cjs';
 import type {
 	Appointment,
+	AppointmentConfig,
+	CalendarWindow,
 	CallRecord,
 	DeliveryAttempt,
 	EmittedEvent,
 	Fault,
 	RecordedRequest,
 	SandboxConfig,
+	Service,
 	Slot,
 	Subscription,
 } from './types.cjs';
@@ -42,6 +45,11 @@ export class SandboxState {
 	autoAdvanceTimers = new Map<string, NodeJS.Timeout | undefined>();
 	appointments = new Map<string, Appointment>();
 	slots = new Map<string, Slot>();
+	services: Service[] = [];
+	appointmentConfig: AppointmentConfig = seedAppointmentConfig();
+	windows = new Map<string, CalendarWindow>();
+	/** Extra API keys and their scopes (the main key has every scope). */
+	scopedKeys = new Map<string, string[]>();
 	subscriptions = new Map<string, Subscription>();
 	events = new Map<string, EmittedEvent>();
 	deliveries: DeliveryAttempt[] = [];
@@ -86,6 +94,7 @@ export class SandboxState {
 		this.rateWindows.clear();
 		this.inboundUsage = { day: '', count: 0 };
 		if (!options.keepWebhooks) this.subscriptions.clear();
+		this.scopedKeys.clear();
 		this.seed();
 	}
 
@@ -101,5 +110,8 @@ export class SandboxState {
 	private seed(): void {
 		this.appointments = new Map(seedAppointments().map((a) => [a.appointment_id, a]));
 		this.slots = new Map(seedSlots().map((s) => [s.slot_id, s]));
+		this.services = seedServices();
+		this.appointmentConfig = seedAppointmentConfig();
+		this.windows.clear();
 	}
 }

@@ -64,11 +64,41 @@ export interface Appointment {
 	patient_name: string;
 	parent_phone: string;
 	assigned_doctor: string;
-	status: 'confirmed' | 'completed' | 'cancelled';
+	status: 'confirmed' | 'rescheduled' | 'completed' | 'cancelled';
 	external_reference_id: string;
 	created_at: string;
 	updated_at: string;
 	notes?: string;
+	/** Sandbox bookkeeping, shown only in events: `api`, `dashboard` or `phone_call`. */
+	booked_via?: string;
+}
+
+/** A service (appointment type) as `GET /services` lists it. */
+export interface Service {
+	service_id: string;
+	name: string;
+}
+
+/** `GET /appointment-config`: the documented fields. */
+export interface AppointmentConfig {
+	allow_cancellation: boolean;
+	cancellation_notice_hours: number;
+}
+
+/** A calendar window (`POST /appointment-slots`): a weekly rule that becomes a slot on each matching date. */
+export interface CalendarWindow {
+	slot_id: string;
+	calendar_id: string;
+	branch_id: string;
+	day: string;
+	session: Session;
+	start_time: string;
+	end_time: string;
+	max_slots: number;
+	ai_slots: number;
+	batch: string;
+	appointment_type: string | null;
+	created_at: string;
 }
 
 /** `date` is sandbox bookkeeping (which calendar day the slot is on); the API shows `day`. */
@@ -81,7 +111,7 @@ export interface Slot {
 	batch: string;
 	start_time: string;
 	end_time: string;
-	appointment_type: string;
+	appointment_type: string | null;
 	max_slots: number;
 	ai_slots: number;
 	filled_slots: number;
@@ -177,4 +207,8 @@ export interface SandboxConfig {
 	dailyInboundQuota?: number;
 	/** undefined = inbound hooks need no signature. */
 	inboundSigningSecret?: string;
+	/** `GET /services` answer shape (undocumented): `{ data: [{ service_id, name }] }` or a bare `[{ id, name }]`. */
+	servicesShape: 'data' | 'bare';
+	/** Whether `GET /appointments` also carries `pagination: { page, limit, total }` (undocumented). */
+	searchTotals: boolean;
 }

@@ -15,3 +15,68 @@ export const sessionOptions = [
 	{ name: 'Afternoon', value: 'Afternoon' },
 	{ name: 'Evening', value: 'Evening' },
 ];
+
+/** A service (appointment type): from the list of `GET /services`, by its UUID, or by its name. */
+export function serviceLocator(options: { byName: boolean; required: boolean; description: string }): INodeProperties {
+	return {
+		displayName: 'Service',
+		name: 'service',
+		type: 'resourceLocator',
+		required: options.required,
+		default: { mode: 'list', value: '' },
+		description: options.description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchServices', searchable: true },
+			},
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '3f1c2a9e-5b7d-4e21-9a3c-0d1e2f3a4b01' },
+			...(options.byName
+				? [{ displayName: 'By Name', name: 'name', type: 'string' as const, placeholder: 'Consultation' }]
+				: []),
+		],
+	};
+}
+
+/** A branch: HuskyVoice has no branch list, so the list shows the branches in the coming week's availability. */
+export function branchLocator(options: { required: boolean; description: string }): INodeProperties {
+	return {
+		displayName: 'Branch',
+		name: 'branch',
+		type: 'resourceLocator',
+		required: options.required,
+		default: { mode: 'list', value: '' },
+		description: options.description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchBranches', searchable: true },
+			},
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'br_koramangala' },
+		],
+	};
+}
+
+/** n8n's usual Return All / Limit pair. */
+export const returnAllFields: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];

@@ -3,10 +3,12 @@ import type { ItemOperation } from '../../shared/runItems';
 /** Every operation: one item in, its JSON out (an array becomes several items paired to it). */
 export type HuskyVoiceOperation = ItemOperation;
 
-export type HuskyVoiceResource = 'call' | 'appointment' | 'slot';
+export type HuskyVoiceResource = 'call' | 'appointment' | 'slot' | 'service' | 'calendarWindow';
 
 export interface HuskyVoiceOperations {
 	call: 'create' | 'get' | 'cancel' | 'delete' | 'waitForOutcome';
-	appointment: 'update';
+	appointment: 'update' | 'create' | 'get' | 'getMany' | 'cancel' | 'getConfig';
 	slot: 'checkAvailability';
+	service: 'getMany';
+	calendarWindow: 'create';
 }

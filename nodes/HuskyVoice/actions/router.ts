@@ -1,9 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { routeItems } from '../../shared/runItems';
 import * as appointment from './appointment';
+import * as calendarWindow from './calendarWindow';
 import * as call from './call';
-import type { HuskyVoiceOperation } from './node.type';
 import { OUTCOME_OUTPUTS } from './call/outcome';
+import type { HuskyVoiceOperation } from './node.type';
+import * as service from './service';
 import * as slot from './slot';
 
 /**
@@ -20,7 +22,14 @@ const operations: Record<string, HuskyVoiceOperation> = {
 	'call:delete': call.delete.execute,
 	'call:waitForOutcome': call.waitForOutcome.execute,
 	'appointment:update': appointment.update.execute,
+	'appointment:create': appointment.create.execute,
+	'appointment:get': appointment.get.execute,
+	'appointment:getMany': appointment.getMany.execute,
+	'appointment:cancel': appointment.cancel.execute,
+	'appointment:getConfig': appointment.getConfig.execute,
 	'slot:checkAvailability': slot.checkAvailability.execute,
+	'service:getMany': service.getMany.execute,
+	'calendarWindow:create': calendarWindow.create.execute,
 };
 
 /**

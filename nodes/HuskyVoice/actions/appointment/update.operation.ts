@@ -25,7 +25,7 @@ const properties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'New date and time. Without a time zone it is read in the workflow’s time zone; sent to HuskyVoice in UTC.',
+					'Reschedules: HuskyVoice re-runs its availability, capacity and duplicate checks for the new date and sets the status to rescheduled unless Status is set in the same update. Without a time zone it is read in the workflow’s time zone; sent in UTC.',
 			},
 			{
 				displayName: 'Assigned Doctor',

@@ -1,0 +1,33 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { BOOKING_MESSAGES } from '../../../shared/bookingMessages';
+import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Reads the organisation’s booking settings, e.g. whether appointments may be cancelled through the API and how many hours’ notice that needs',
+		name: 'getConfigNotice',
+		type: 'notice',
+		default: '',
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['appointment'], operation: ['getConfig'] } },
+	properties,
+);
+
+export async function readAppointmentConfig(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const response = await huskyVoiceApiRequest.call(this, {
+		method: 'GET',
+		path: '/appointment-config',
+		itemIndex,
+		messages: BOOKING_MESSAGES,
+	});
+	return unwrapData(response);
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	return await readAppointmentConfig.call(this, itemIndex);
+}

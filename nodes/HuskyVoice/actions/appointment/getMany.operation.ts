@@ -1,0 +1,95 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { BOOKING_MESSAGES } from '../../../shared/bookingMessages';
+import { getPaged } from '../../../shared/paging';
+import type { FieldContext } from '../../../shared/validation';
+import { requireString, validateChoice, validateDate } from '../../../shared/validation';
+import { branchLocator, returnAllFields, serviceLocator, sessionOptions } from '../common.descriptions';
+import { locatorValue } from './locators';
+
+const STATUSES = ['confirmed', 'rescheduled', 'cancelled', 'completed'] as const;
+const SESSIONS = ['Morning', 'Afternoon', 'Evening'] as const;
+
+const properties: INodeProperties[] = [
+	...returnAllFields,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Batch',
+				name: 'batch',
+				type: 'string',
+				default: '',
+				description: 'Only appointments in this batch',
+			},
+			branchLocator({ required: false, description: 'Only appointments at this branch' }),
+			{
+				displayName: 'Date',
+				name: 'date',
+				type: 'string',
+				default: '',
+				placeholder: '2030-06-03',
+				description: 'Only appointments on this day (YYYY-MM-DD, the whole UTC day)',
+			},
+			serviceLocator({ byName: false, required: false, description: 'Only appointments for this service' }),
+			{
+				displayName: 'Session',
+				name: 'session',
+				type: 'options',
+				options: sessionOptions,
+				default: 'Morning',
+				description: 'Only appointments in this part of the day',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'Cancelled', value: 'cancelled' },
+					{ name: 'Completed', value: 'completed' },
+					{ name: 'Confirmed', value: 'confirmed' },
+					{ name: 'Rescheduled', value: 'rescheduled' },
+				],
+				default: 'confirmed',
+				description: 'Only appointments with this status',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['appointment'], operation: ['getMany'] } },
+	properties,
+);
+
+function readFilters(this: IExecuteFunctions, ctx: FieldContext): IDataObject {
+	const filters = this.getNodeParameter('filters', ctx.itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	if (filters.date !== undefined && filters.date !== '') qs.date = validateDate(ctx, 'Date', filters.date);
+	if (filters.status !== undefined) qs.status = validateChoice(ctx, 'Status', filters.status, STATUSES);
+	if (filters.session !== undefined) qs.session = validateChoice(ctx, 'Session', filters.session, SESSIONS);
+	if (filters.batch !== undefined && filters.batch !== '') qs.batch = requireString(ctx, 'Batch', filters.batch);
+	if (filters.service !== undefined) {
+		const service = locatorValue.call(this, 'filters.service', ctx.itemIndex);
+		if (service !== '') qs.appointment_type = service;
+	}
+	if (filters.branch !== undefined) {
+		const branch = locatorValue.call(this, 'filters.branch', ctx.itemIndex);
+		if (branch !== '') qs.branch_id = branch;
+	}
+	return qs;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const ctx: FieldContext = { node: this.getNode(), itemIndex };
+	const qs = readFilters.call(this, ctx);
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const request = { path: '/appointments', qs, itemIndex, messages: BOOKING_MESSAGES };
+	if (returnAll) return await getPaged.call(this, request, { returnAll: true });
+	const limit = Number(this.getNodeParameter('limit', itemIndex, 50));
+	return await getPaged.call(this, request, { returnAll: false, limit });
+}

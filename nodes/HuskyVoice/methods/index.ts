@@ -1,0 +1,3 @@
+import { searchBranches, searchServices } from './listSearch';
+
+export const listSearch = { searchBranches, searchServices };

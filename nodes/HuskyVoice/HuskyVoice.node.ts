@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as appointment from './actions/appointment';
 import * as calendarWindow from './actions/calendarWindow';
 import * as call from './actions/call';
+import { OUTCOME_OUTPUTS } from './actions/call/outcome';
 import { router } from './actions/router';
 import * as service from './actions/service';
 import * as slot from './actions/slot';
@@ -14,14 +15,18 @@ export class HuskyVoice implements INodeType {
 		name: 'huskyVoice',
 		icon: { light: 'file:../shared/huskyvoice.svg', dark: 'file:../shared/huskyvoice.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1: Simplify is on by default for Get and Wait for Outcome; version 1 nodes keep HuskyVoice's answer as it came.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Place, track, cancel and delete HuskyVoice AI voice calls; book, find, reschedule and cancel appointments; check free slots; list services; open calendar windows',
 		defaults: { name: 'HuskyVoice' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// Three named outputs while waiting for a call's outcome (as n8n's Switch node computes its
+		// outputs from parameters); keep in step with waitsForOutcome() in actions/router.ts.
+		outputs: `={{ ($parameter.resource === undefined || $parameter.resource === "call") && ($parameter.operation === "waitForOutcome" || (($parameter.operation === undefined || $parameter.operation === "create") && $parameter.waitForOutcome === true)) ? ${JSON.stringify(OUTCOME_OUTPUTS.map((displayName) => ({ type: 'main', displayName })))} : ["main"] }}`,
 		credentials: [{ name: 'huskyVoiceApi', required: true }],
 		properties: [
 			{

@@ -18,7 +18,8 @@ import {
 	refuseDelivery,
 	verifyDelivery,
 } from './delivery';
-import { ALL_EVENTS_OPTION, parseEventBody, subscribedEvents } from './normalise';
+import { announceIfCallEnded } from './callFilters';
+import { ALL_EVENTS_OPTION, normaliseEvent, parseEventBody, subscribedEvents } from './normalise';
 import {
 	createEndpoint,
 	deleteEndpoint,
@@ -29,6 +30,9 @@ import {
 	storeRegistration,
 } from './registration';
 import { rawBodyOf } from './verify';
+
+const SIMPLIFY_DESCRIPTION =
+	'Whether call events give the event ids plus one flat call (call_id, status, outcome, summary, next_step, transcript, transcript_turns, recording_url, duration_seconds, agent_id, contact_number, additional_info, ended_at, reason) whichever field names HuskyVoice used; appointment and slot events are unchanged';
 
 function isManual(context: IHookFunctions): boolean {
 	return context.getNodeParameter('registration') === 'manual';
@@ -53,8 +57,9 @@ export class HuskyVoiceTrigger implements INodeType {
 		// Webhook node v1 and evaluates `$parameter.options.binaryData` as an expression on every
 		// request before parsing the body (webhook-helpers.js › parseRequestBody); with the default
 		// `vm` expression engine that is a call into an isolate per delivery. New nodes get 1.1.
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		// 1.2: Simplify is on by default for new nodes; 1 and 1.1 nodes keep the event as it came.
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		subtitle: '={{$parameter["events"].join(", ")}}',
 		description: 'Starts the workflow on signed HuskyVoice call, appointment and slot events',
 		defaults: { name: 'HuskyVoice Trigger' },
@@ -140,12 +145,46 @@ export class HuskyVoiceTrigger implements INodeType {
 				displayOptions: { show: { verifySignature: [false] } },
 			},
 			{
+				displayName: 'Simplify',
+				name: 'simplify',
+				type: 'boolean',
+				default: false,
+				description: SIMPLIFY_DESCRIPTION,
+				displayOptions: { show: { '@version': [1, 1.1] } },
+			},
+			{
+				displayName: 'Simplify',
+				name: 'simplify',
+				type: 'boolean',
+				default: true,
+				description: SIMPLIFY_DESCRIPTION,
+				displayOptions: { show: { '@version': [1.2] } },
+			},
+			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					{
+						displayName: 'Agent IDs',
+						name: 'agentIds',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. agent_sales, agent_reminders',
+						description:
+							'Only call events of these agents (comma-separated) start the workflow; others are answered 200 and start nothing',
+					},
+					{
+						displayName: 'Outcomes',
+						name: 'outcomes',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. interested, callback_requested',
+						description:
+							'Only call events whose outcome is one of these (comma-separated, any case) start the workflow; call events without an outcome (e.g. failed calls) are then skipped too',
+					},
 					{
 						displayName: 'Include Raw Payload',
 						name: 'includeRawPayload',
@@ -237,8 +276,10 @@ export class HuskyVoiceTrigger implements INodeType {
 			const body = rawBody ? parseEventBody(rawBody) : parsedBodyOf(this);
 			if (!body) return refuseDelivery(this, 400, 'The body is not a HuskyVoice event');
 
+			if (this.getNodeParameter('verifySignature', true) !== false) announceIfCallEnded(normaliseEvent(body));
 			const decision = filterDelivery(this, body);
 			if (decision === 'notSelected') return acknowledgeDelivery('event not selected');
+			if (decision === 'filteredOut') return acknowledgeDelivery('event outside the filters');
 			if (decision === 'duplicate') return acknowledgeDelivery('event already delivered');
 			return emitEvent(this, body);
 		} catch (error) {

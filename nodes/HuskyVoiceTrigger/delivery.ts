@@ -2,6 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { WEBHOOK_SECRET_CREDENTIAL } from '../shared/constants';
 import type { SeenEventStore } from './dedupe';
 import { processSeenEvents } from './dedupe';
+import { passesCallFilters, simplifyCallEvent } from './callFilters';
 import { eventTypeOf, isSelectedEvent, normaliseEvent } from './normalise';
 import { signingSecretsIn } from './registration';
 import { verifyHuskySignature } from './verify';
@@ -84,13 +85,18 @@ export function seenEventsOf(context: IWebhookFunctions): SeenEventStore {
 	return processSeenEvents(`${context.getWorkflow().id ?? ''}:${context.getNode().id}:${context.getMode()}`);
 }
 
-export type FilterDecision = 'emit' | 'notSelected' | 'duplicate';
+export type FilterDecision = 'emit' | 'notSelected' | 'filteredOut' | 'duplicate';
 
-/** Step 2: unselected events and redeliveries of an event already emitted start nothing. */
+/**
+ * Step 2: unselected events, call events outside the agent and outcome filters, and redeliveries
+ * of an event already emitted start nothing.
+ */
 export function filterDelivery(context: IWebhookFunctions, body: IDataObject, now = Date.now()): FilterDecision {
 	const selected = context.getNodeParameter('events', []) as string[];
 	if (!isSelectedEvent(selected, eventTypeOf(body) ?? '')) return 'notSelected';
-	const { event_id: eventId } = normaliseEvent(body);
+	const event = normaliseEvent(body);
+	if (!passesCallFilters(context, event)) return 'filteredOut';
+	const { event_id: eventId } = event;
 	if (eventId !== null && seenEventsOf(context).checkAndRecord(eventId, now)) return 'duplicate';
 	return 'emit';
 }
@@ -98,7 +104,9 @@ export function filterDelivery(context: IWebhookFunctions, body: IDataObject, no
 /** Step 3: one item per event, in the same shape for both envelopes. */
 export function emitEvent(context: IWebhookFunctions, body: IDataObject): IWebhookResponseData {
 	const includeRaw = context.getNodeParameter('options.includeRawPayload', false) === true;
-	const event: IDataObject = normaliseEvent(body);
+	const simplify = context.getNodeParameter('simplify', false) === true;
+	const normalised = normaliseEvent(body);
+	const event: IDataObject = simplify ? simplifyCallEvent(normalised) : normalised;
 	if (includeRaw) event.raw = body;
 	return { workflowData: [context.helpers.returnJsonArray([event])] };
 }

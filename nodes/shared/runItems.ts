@@ -1,15 +1,25 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+/** An item's result for an output other than the first (nodes with several named outputs). */
+export class ToOutput {
+	constructor(
+		readonly output: number,
+		readonly data: IDataObject | IDataObject[],
+	) {}
+}
+
 /** One operation on one item; it never loops over items and never catches to continue. */
 export type ItemOperation = (
 	this: IExecuteFunctions,
 	itemIndex: number,
-) => Promise<IDataObject | IDataObject[]>;
+) => Promise<IDataObject | IDataObject[] | ToOutput>;
 
 export interface RunItemsOptions {
 	/** Items whose requests may be in flight at once; 1 (the default) runs them one after another. */
 	maxInFlight?: number;
+	/** How many outputs the node has now (default 1). Continue On Fail errors go to the first, as in n8n's If and Switch. */
+	outputs?: number;
 }
 
 type NodeError = NodeApiError | NodeOperationError;
@@ -36,24 +46,31 @@ export async function runItems(
 ): Promise<INodeExecutionData[][]> {
 	const items = context.getInputData();
 	const continueOnFail = context.continueOnFail();
-	const results: INodeExecutionData[][] = new Array(items.length);
+	const results: Array<{ output: number; items: INodeExecutionData[] }> = new Array(items.length);
 	let failure: { itemIndex: number; error: NodeError } | undefined;
 	let next = 0;
 
 	const runItem = async (itemIndex: number): Promise<void> => {
 		try {
-			const data = await operation.call(context, itemIndex);
-			results[itemIndex] = context.helpers.constructExecutionMetaData(context.helpers.returnJsonArray(data), {
-				itemData: { item: itemIndex },
-			});
+			const result = await operation.call(context, itemIndex);
+			const routed = result instanceof ToOutput ? result : new ToOutput(0, result);
+			results[itemIndex] = {
+				output: routed.output,
+				items: context.helpers.constructExecutionMetaData(context.helpers.returnJsonArray(routed.data), {
+					itemData: { item: itemIndex },
+				}),
+			};
 		} catch (caught) {
 			const error = nodeErrorFor(context, caught, itemIndex);
 			if (continueOnFail) {
 				const json: IDataObject = { error: error.message };
 				if (error.description) json.description = error.description;
-				results[itemIndex] = context.helpers.constructExecutionMetaData(context.helpers.returnJsonArray(json), {
-					itemData: { item: itemIndex },
-				});
+				results[itemIndex] = {
+					output: 0,
+					items: context.helpers.constructExecutionMetaData(context.helpers.returnJsonArray(json), {
+						itemData: { item: itemIndex },
+					}),
+				};
 			} else if (!failure || itemIndex < failure.itemIndex) {
 				failure = { itemIndex, error };
 			}
@@ -66,7 +83,13 @@ export async function runItems(
 	const workers = Math.max(1, Math.min(options.maxInFlight ?? 1, items.length));
 	await Promise.all(Array.from({ length: workers }, worker));
 	if (failure) throw failure.error;
-	return [results.flat()];
+	const outputs: INodeExecutionData[][] = Array.from({ length: Math.max(1, options.outputs ?? 1) }, () => []);
+	for (const result of results) {
+		const output = outputs[result.output];
+		if (!output) throw new NodeOperationError(context.getNode(), `Output ${result.output} does not exist on this node`);
+		output.push(...result.items);
+	}
+	return outputs;
 }
 
 /** Picks the operation for the node's `resource` and `operation` parameters and runs it per item. */

@@ -13,6 +13,7 @@ import { huskyApiError } from './errors';
 import type { RetryPolicy } from './retry';
 import { RetriesExhaustedError, sendWithRetry } from './retry';
 import { paceBefore, recordRateLimit, requestFinished } from './pacing';
+import { noteRateLimit } from './pollBudget';
 
 export type HuskyContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -92,6 +93,11 @@ function credentialsOf(context: HuskyContext): Promise<ResolvedCredentials> {
 	return resolved;
 }
 
+/** The key the shared pacing counts this context's requests under (its credential). */
+export async function pacingKeyOf(context: HuskyContext): Promise<string> {
+	return (await credentialsOf(context)).pacingKey;
+}
+
 export async function huskyVoiceApiRequest(this: HuskyContext, request: HuskyRequest): Promise<unknown> {
 	const { baseURL, pacingKey, decrypted } = await credentialsOf(this);
 	const headers: IDataObject = { Accept: 'application/json' };
@@ -127,6 +133,7 @@ export async function huskyVoiceApiRequest(this: HuskyContext, request: HuskyReq
 		}
 		if (response.statusCode >= 500) mayHaveActed = true;
 		recordRateLimit(pacingKey, response.headers ?? {});
+		noteRateLimit(pacingKey, response.headers ?? {});
 		return response;
 	};
 

@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import { errorOf, useFastBackoff, useSandbox, VALID_CALL } from './support.cjs';
 
 const ctx = useSandbox();
@@ -18,11 +19,40 @@ describe('Call → Get', () => {
 		expect(result.json[0]).not.toHaveProperty('data');
 	});
 
-	it('shows the summary and transcript of a completed call', async () => {
+	it('a version 1 node shows the completed call as HuskyVoice sent it (Simplify off by default)', async () => {
 		const callId = await placeCall();
 		await ctx.admin.advance(callId, 'completed');
-		const result = await ctx.run({ resource: 'call', operation: 'get', callId });
+		const result = await ctx.run({ resource: 'call', operation: 'get', callId }, { typeVersion: 1 });
 		expect(result.json[0]).toMatchObject({ status: 'completed', summary: expect.any(String), transcript: expect.any(Array) });
+	});
+
+	it('Simplify (on by default from version 1.1) gives one flat shape for both documented spellings', async () => {
+		const shapes: IDataObject[] = [];
+		for (const spelling of ['transcript', 'call_transcript']) {
+			await ctx.admin.config({ callDataSpelling: spelling });
+			const callId = await placeCall();
+			await ctx.admin.advance(callId, 'completed');
+			const raw = (await ctx.run({ resource: 'call', operation: 'get', callId, simplify: false })).json[0];
+			expect(raw).toHaveProperty(spelling);
+			const { call_id, recording_url, duration_seconds, ended_at, ...rest } = (
+				await ctx.run({ resource: 'call', operation: 'get', callId })
+			).json[0];
+			expect([call_id, recording_url, duration_seconds, ended_at]).toEqual([callId, expect.any(String), expect.any(Number), expect.any(String)]);
+			shapes.push(rest);
+		}
+		expect(shapes[0]).toEqual({
+			status: 'completed',
+			outcome: 'confirmed',
+			summary: expect.stringContaining('confirmed the appointment'),
+			next_step: 'Send a reminder one day before the appointment',
+			transcript: expect.stringMatching(/^agent: Hello .*\ncustomer: Yes, hi/),
+			transcript_turns: expect.arrayContaining([{ speaker: 'customer', text: 'Yes please.' }]),
+			agent_id: 'agent_reminders',
+			contact_number: '+919876543210',
+			additional_info: {},
+			reason: null,
+		});
+		expect(shapes[1]).toEqual(shapes[0]);
 	});
 
 	it('names the call ID when the call does not exist', async () => {

@@ -3,8 +3,8 @@
  *
  *   node .cache/tools/test/bench/run.cjs --n=50 --get-items=200 --trigger-events=100 --only=rate,get
  */
-export type BenchName = 'rate' | 'get' | 'trigger' | 'package';
-export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger'];
+export type BenchName = 'rate' | 'get' | 'trigger' | 'package' | 'wait';
+export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger', 'wait'];
 
 export interface BenchConfig {
 	/** 1. create-call items. */

@@ -3,7 +3,7 @@ import { readConfig } from './config.cjs';
 describe('bench settings', () => {
 	it('runs every benchmark and all three trigger engine settings by default', () => {
 		const cfg = readConfig([], {});
-		expect([...cfg.only].sort()).toEqual(['get', 'package', 'rate', 'trigger']);
+		expect([...cfg.only].sort()).toEqual(['get', 'package', 'rate', 'trigger', 'wait']);
 		expect(cfg.triggerEngines).toEqual(['vm', 'vm-lazy', 'legacy']);
 		expect(cfg).toMatchObject({ n: 300, limit: 10, windowMs: 1000, triggerEvents: 1000, triggerRate: 20, triggerControl: 200 });
 	});

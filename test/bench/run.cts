@@ -31,6 +31,7 @@ import { fmt } from './stats.cjs';
 import { type StatusTap, tapStatuses } from './statusTap.cjs';
 import { benchTrigger } from './trigger.cjs';
 import { benchUnthrottled } from './unthrottled.cjs';
+import { benchWaitOutcome } from './waitOutcome.cjs';
 
 interface Run {
 	cfg: BenchConfig;
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
 			});
 		}
 		const engines = cfg.only.has('trigger') ? cfg.triggerEngines : [];
-		const wantsDefault = cfg.only.has('rate') || cfg.only.has('get') || engines.includes('vm');
+		const wantsDefault = cfg.only.has('rate') || cfg.only.has('get') || cfg.only.has('wait') || engines.includes('vm');
 		if (wantsDefault || engines.length > 0) {
 			run.sandbox = await startSandbox({ rateLimit: { limit: 1_000_000, windowMs: 1000 } });
 			run.tap = tapStatuses(Number(new URL(run.sandbox.origin).port));
@@ -201,6 +202,7 @@ async function main(): Promise<void> {
 		if (wantsDefault) {
 			await withContext(run as Run, 'bench', {}, async (ctx) => {
 				await actionBenches(run as Run, ctx);
+				if (cfg.only.has('wait')) await attempt(run as Run, '5. Wait for Outcome', async () => void run.rows.push(...(await benchWaitOutcome(ctx)).rows));
 				if (engines.includes('vm') && fitsBudget(run as Run, 'vm', startedAt.getTime())) await triggerBench(run as Run, ctx, 'vm');
 			});
 		}
@@ -234,7 +236,7 @@ async function main(): Promise<void> {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
 
-	const order = ['1.', '2.', '3.', '3b.', '3c.', '4.'];
+	const order = ['1.', '2.', '3.', '3b.', '3c.', '4.', '5.'];
 	const rank = (row: Row) => order.findIndex((p) => row.bench.startsWith(p));
 	const report = renderReport({
 		cfg,

@@ -157,7 +157,7 @@ describe('npm start demo + editor screenshots (headless Chromium)', () => {
 			expect.arrayContaining(['New appointment', 'Call patient', 'Call completed', 'Appointment call?', 'Confirm appointment']),
 		);
 		expect(report.canvas['HuskyVoice: instant lead qualification']).toEqual(
-			expect.arrayContaining(['New lead', 'Call lead now', 'Call ended', 'Tag lead']),
+			expect.arrayContaining(['New lead', 'Call lead and wait', 'Tag lead', 'Schedule retry', 'Note for later']),
 		);
 		// our icon, served by n8n from the package and rendered by the browser, on each HuskyVoice node
 		expect(report.canvasIcons.length).toBeGreaterThanOrEqual(3);

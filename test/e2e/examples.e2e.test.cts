@@ -85,7 +85,6 @@ describe('example workflows in a real n8n', () => {
 		expect(triggers.map(({ f, n }) => `${f.file} › ${n.name}`)).toEqual([
 			'appointment-confirmation.json › Call completed',
 			'booking-sync.json › Appointment changed',
-			'lead-qualification.json › Call ended',
 		]);
 		for (const { f, n } of triggers) {
 			expect(n.parameters.registration).toBe('manual');
@@ -100,13 +99,13 @@ describe('example workflows in a real n8n', () => {
 	test('all five import and activate (every trigger’s URL added in the sandbox dashboard, every webhook is live)', async () => {
 		examples = await importExamples(stack, creds, { activate: true, dashboard: admin });
 		expect(examples).toHaveLength(5);
-		// one HuskyVoice endpoint per HuskyVoice Trigger (three examples have one), each added in the
+		// one HuskyVoice endpoint per HuskyVoice Trigger (two examples have one), each added in the
 		// dashboard for exactly the Production URL n8n registered for that trigger
 		const endpoints = await admin.webhooks();
-		expect(endpoints).toHaveLength(3);
+		expect(endpoints).toHaveLength(2);
 		expect(endpoints.every((e) => e.created_via === 'dashboard')).toBe(true);
 		const added = examples.flatMap((ex) => ex.endpoints.map((e) => ({ url: e.url, registered: ex.webhookUrls[e.node] })));
-		expect(added).toHaveLength(3);
+		expect(added).toHaveLength(2);
 		for (const a of added) expect(a.url).toBe(a.registered);
 		expect(endpoints.map((e) => e.url).sort()).toEqual(added.map((a) => a.url).sort());
 		expect(Object.keys(example('appointment-confirmation.json').webhookUrls).sort()).toEqual(['Call completed', 'New appointment']);
@@ -140,16 +139,14 @@ describe('example workflows in a real n8n', () => {
 		});
 	});
 
-	test('instant lead qualification: lead → call through the signed inbound webhook → tagged by outcome', async () => {
+	test('instant lead qualification: lead → call with Wait for Outcome → tagged on Completed, retry scheduled on Not Reached', async () => {
 		const ex = example('lead-qualification.json');
 		const url = ex.webhookUrls['New lead'];
 		expect((await post(url, { lead_id: 'L-100', name: 'Kabir Rao', phone: '+919900112233', email: 'kabir@example.com', source: 'website' })).status).toBe(200);
 		expect((await post(url, { lead_id: 'L-101', name: 'No Answer', phone: '+919800001111', source: 'ads' })).status).toBe(200);
 
 		const hot = await callWith('lead_id', 'L-100');
-		expect(hot).toMatchObject({ status: 'queued', contact_email: 'kabir@example.com', sandbox: expect.objectContaining({ source: 'inbound' }) });
-		const hooks = await admin.requests({ method: 'POST', path: '/v1/hooks/' });
-		expect(hooks.every((h) => /^[0-9a-f]{64}$/.test(h.headers['x-inbound-signature']))).toBe(true);
+		expect(hot).toMatchObject({ status: 'scheduled', contact_email: 'kabir@example.com', sandbox: expect.objectContaining({ source: 'api' }) });
 		const cold = await callWith('lead_id', 'L-101');
 
 		await admin.advance(hot.call_id, 'completed');
@@ -163,8 +160,9 @@ describe('example workflows in a real n8n', () => {
 			summary: expect.stringContaining('Kabir Rao'),
 			next_step: expect.any(String),
 		});
-		const unreached = await waitForNodeOutput(stack.api, ex.id, 'Tag lead', (i) => i.lead_id === 'L-101');
-		expect(unreached.item).toMatchObject({ lead_id: 'L-101', call_id: cold.call_id, tag: 'unreached', outcome: 'no_answer' });
+		const unreached = await waitForNodeOutput(stack.api, ex.id, 'Schedule retry', (i) => i.lead_id === 'L-101');
+		expect(unreached.item).toMatchObject({ lead_id: 'L-101', call_id: cold.call_id, tag: 'unreached', reason: expect.stringContaining('no_answer') });
+		expect(tagged.execution.status).toBe('success');
 	});
 
 	test('payment reminder: invoice due → one call per invoice; invoice paid → call cancelled through the inbound webhook', async () => {

@@ -5,6 +5,8 @@ export interface SandboxRecordedRequest {
 	path: string;
 	headers: Record<string, string | string[] | undefined>;
 	body: string;
+	/** The answer's status (absent for a dropped connection). */
+	status?: number;
 }
 
 export interface SandboxFault {

@@ -117,7 +117,9 @@ const setConfig: Handler = (ctx) =>
 		const { state } = ctx;
 		const patch = parseConfigPatch(body);
 		if ('error' in patch) return bad(patch.error as string);
-		const autoAdvanceChanged = patch.autoAdvanceMs !== undefined && patch.autoAdvanceMs !== state.config.autoAdvanceMs;
+		const autoAdvanceChanged =
+			(patch.autoAdvanceMs !== undefined && patch.autoAdvanceMs !== state.config.autoAdvanceMs) ||
+			(patch.queuedMs !== undefined && patch.queuedMs !== state.config.queuedMs);
 		for (const key of Object.keys(body)) Object.assign(state.config, { [key]: patch[key as keyof typeof patch] });
 		if (autoAdvanceChanged) restartAutoAdvance(state);
 		return ok(state.config);

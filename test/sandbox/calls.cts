@@ -94,6 +94,7 @@ export function deleteCall(call: CallRecord): boolean {
 		contact_email: null,
 		contact_number: null,
 		transcript: null,
+		call_transcript: null,
 		summary: null,
 		call_analytics: null,
 		recording_url: null,

@@ -1,7 +1,7 @@
 /**
  * Runs the sandbox standalone:
  *   npx tsc -p tsconfig.tools.json && node .cache/tools/test/sandbox/cli.cjs [--port 4010] [PORT]
- *     [--api-key sk_test_x] [--inbound-token hex] [--inbound-signing-secret s] [--auto-advance-ms 2000]
+ *     [--api-key sk_test_x] [--inbound-token hex] [--inbound-signing-secret s] [--auto-advance-ms 2000] [--queued-ms 0]
  *     [--rate-limit 60] [--legacy-signature-header] [--no-webhooks-api]
  */
 import { startSandbox, type SandboxOptions } from './sandbox.cjs';
@@ -23,6 +23,7 @@ function optionsFrom(argv: string[]): SandboxOptions {
 		inboundToken: flags.get('inbound-token'),
 		inboundSigningSecret: flags.get('inbound-signing-secret'),
 		autoAdvanceMs: number('auto-advance-ms') ?? 2000,
+		queuedMs: number('queued-ms'),
 		rateLimit: flags.has('rate-limit') ? { limit: number('rate-limit')!, windowMs: 60_000 } : undefined,
 		legacySignatureHeader: flags.has('legacy-signature-header'),
 		webhooksApiEnabled: !flags.has('no-webhooks-api'),
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
 		`  inbound signing secret ${sandbox.inboundSigningSecret ?? '(none: hooks accept unsigned requests)'}`,
 		`  admin API              ${sandbox.adminUrl}  (GET it for everything above as JSON)`,
 		`  call auto-advance      ${options.autoAdvanceMs ? `every ${options.autoAdvanceMs} ms` : 'off'}`,
+		...(options.queuedMs ? [`  calls stay queued      ${options.queuedMs} ms before they start`] : []),
 		'',
 		'Subscribe an endpoint to outbound events (each subscription gets its own whsec_ signing secret):',
 		`  curl -s -X POST ${sandbox.baseUrl}/webhooks -H 'Authorization: Bearer ${sandbox.apiKey}' \\`,

@@ -4,6 +4,8 @@ import type { SandboxConfig } from './types.cjs';
 export const DEFAULT_CONFIG: SandboxConfig = {
 	rateLimit: { limit: 60, windowMs: 60_000 },
 	autoAdvanceMs: 0,
+	queuedMs: 0,
+	callDataSpelling: 'transcript',
 	deliveryRetryDelaysMs: [200, 1000, 3000],
 	deliveryTimeoutMs: 5000,
 	webhooksApiEnabled: true,
@@ -25,6 +27,8 @@ const CHECKS: Record<keyof SandboxConfig, [Check, string]> = {
 		'{ limit, windowMs } with positive integers',
 	],
 	autoAdvanceMs: [isCount, 'a non-negative integer (0 = off)'],
+	queuedMs: [isCount, 'a non-negative integer (0 = one auto-advance step)'],
+	callDataSpelling: [(v) => v === 'transcript' || v === 'call_transcript', '"transcript" or "call_transcript"'],
 	deliveryRetryDelaysMs: [(v) => Array.isArray(v) && v.every(isCount), 'an array of non-negative integers'],
 	deliveryTimeoutMs: [isPositive, 'a positive integer'],
 	webhooksApiEnabled: [(v) => typeof v === 'boolean', 'a boolean'],

@@ -51,16 +51,21 @@ function naturalPath(call: CallRecord, to: CallStatus): CallStatus[] | undefined
 	return undefined;
 }
 
-function fillConversation(call: CallRecord): void {
+function fillConversation(state: SandboxState, call: CallRecord): void {
 	const name = call.contact_name ?? 'there';
 	const summary = `Spoke with ${call.contact_name ?? 'the contact'}; they confirmed the appointment and asked for a reminder the day before.`;
-	call.summary = summary;
-	call.transcript = [
+	const turns = [
 		{ speaker: 'agent', text: `Hello ${name}, this is Husky calling from the clinic about your appointment.` },
 		{ speaker: 'customer', text: 'Yes, hi. I will be there.' },
 		{ speaker: 'agent', text: 'Great, shall I send you a reminder the day before?' },
 		{ speaker: 'customer', text: 'Yes please.' },
 	];
+	if (state.config.callDataSpelling === 'call_transcript') {
+		call.call_transcript = turns.map((t) => `${t.speaker}: ${t.text}`).join('\n');
+	} else {
+		call.summary = summary;
+		call.transcript = turns;
+	}
 	call.call_analytics = { summary, next_step: 'Send a reminder one day before the appointment' };
 	call.recording_url = `https://recordings.sandbox.huskyvoice.ai/${call.call_id}.mp3`;
 	call.duration_seconds = 30 + (parseInt(call.call_id.slice(-4), 16) % 150);
@@ -72,7 +77,7 @@ function enter(state: SandboxState, call: CallRecord, status: CallStatus): void 
 	call.status = status;
 	call.updated_at = at;
 	call.sandbox.history.push({ status, at });
-	if (status === 'completed') fillConversation(call);
+	if (status === 'completed') fillConversation(state, call);
 	if (status === 'failed' || status === 'disallowed') {
 		call.error = call.sandbox.plannedError ?? { code: status, message: `Call ${status}` };
 	}
@@ -102,10 +107,17 @@ export function advanceCall(state: SandboxState, call: CallRecord, to?: CallStat
 	return {};
 }
 
-/** With autoAdvanceMs > 0 the call moves one stage every autoAdvanceMs until it ends. */
+const WAITING = new Set<CallStatus>(['scheduled', 'queued']);
+
+/**
+ * With autoAdvanceMs > 0 the call moves one stage every autoAdvanceMs until it ends; with
+ * queuedMs > 0 it first stays scheduled/queued that long (HuskyVoice's queue: calling window, plan
+ * concurrency). A clock restart (config change) starts the queued time again.
+ */
 export function startAutoAdvance(state: SandboxState, call: CallRecord): void {
-	const ms = state.config.autoAdvanceMs;
-	if (ms <= 0 || state.autoAdvanceTimers.has(call.call_id) || !nextStatus(call.status, call)) return;
+	const { autoAdvanceMs, queuedMs } = state.config;
+	const ms = WAITING.has(call.status) && queuedMs > 0 ? queuedMs : autoAdvanceMs;
+	if (autoAdvanceMs <= 0 || state.autoAdvanceTimers.has(call.call_id) || !nextStatus(call.status, call)) return;
 	const timer = state.scheduler.later(ms, () => {
 		state.autoAdvanceTimers.delete(call.call_id);
 		if (state.calls.get(call.call_id) === call) advanceCall(state, call);

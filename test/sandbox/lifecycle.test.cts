@@ -120,3 +120,42 @@ test('no credits left: an API call is created but ends disallowed for insufficie
 	const { data } = (await api('GET', `/calls/${callId}`)).body;
 	expect(data).toMatchObject({ status: 'disallowed', error: { code: 'insufficient_credits' } });
 });
+
+test('with queuedMs a call stays scheduled that long before it starts, then walks on every autoAdvanceMs', async () => {
+	await admin('POST', '/config', { autoAdvanceMs: 10, queuedMs: 300 });
+	const callId = await placeCall();
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	expect((await api('GET', `/calls/${callId}`)).body.data.status).toBe('scheduled');
+	await waitFor(() => sandbox.state.calls.get(callId)!.status === 'completed');
+	const history = sandbox.state.calls.get(callId)!.sandbox.history;
+	const waited = Date.parse(history[1].at) - Date.parse(history[0].at);
+	expect(waited).toBeGreaterThanOrEqual(290);
+});
+
+test('a completed call in the call_transcript spelling: text transcript, summary only in call_analytics', async () => {
+	await admin('POST', '/config', { callDataSpelling: 'call_transcript' });
+	const callId = await placeCall();
+	await admin('POST', `/calls/${callId}/advance`, { to: 'completed' });
+	const { data } = (await api('GET', `/calls/${callId}`)).body;
+	expect(data.summary).toBeUndefined();
+	expect(data.transcript).toBeUndefined();
+	expect(data.call_transcript).toMatch(/^agent: Hello .*\ncustomer: /);
+	expect(data).toMatchObject({
+		call_analytics: { summary: expect.any(String), next_step: expect.any(String) },
+		recording_url: expect.stringMatching(/^https:\/\//),
+		duration_seconds: expect.any(Number),
+		outcome: expect.any(String),
+	});
+});
+
+test('config rejects an unknown call data spelling and a negative queuedMs', async () => {
+	expect((await admin('POST', '/config', { callDataSpelling: 'transcripts' })).status).toBe(400);
+	expect((await admin('POST', '/config', { queuedMs: -1 })).status).toBe(400);
+});
+
+test('recorded requests carry the status they were answered with', async () => {
+	await admin('POST', '/config', { rateLimit: { limit: 1, windowMs: 60_000 } });
+	await api('GET', '/calls/call_nope');
+	await api('GET', '/calls/call_nope');
+	expect(sandbox.state.requests.map((r) => r.status)).toEqual([404, 429]);
+});

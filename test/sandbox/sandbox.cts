@@ -20,6 +20,10 @@ export interface SandboxOptions {
 	rateLimit?: { limit: number; windowMs: number };
 	/** 0 (default) = off: a call advances only by admin call; >0 = each stage after this many ms. */
 	autoAdvanceMs?: number;
+	/** With auto-advance: ms a call stays scheduled/queued before it starts (default 0 = one step). */
+	queuedMs?: number;
+	/** Default 'transcript'; 'call_transcript' = the other documented field spelling. */
+	callDataSpelling?: 'transcript' | 'call_transcript';
 	/** Default [200, 1000, 3000]. */
 	deliveryRetryDelaysMs?: number[];
 	/** Default true; false = /v1/webhooks answers 404. */

@@ -55,7 +55,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
 		send(res, await handleAdmin(ctx, url.pathname));
 		return;
 	}
-	state.recordRequest({
+	const recorded = state.recordRequest({
 		at: now(),
 		method: req.method ?? '',
 		path: url.pathname + url.search,
@@ -64,7 +64,10 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
 	});
 	const reply = await answerApi(ctx, url.pathname);
 	if (reply === DROP) req.socket.destroy();
-	else send(res, reply);
+	else {
+		recorded.status = reply.status;
+		send(res, reply);
+	}
 }
 
 export function createServer(state: SandboxState): http.Server {

@@ -73,9 +73,11 @@ export class SandboxState {
 		return ++this.sequence;
 	}
 
-	recordRequest(entry: Omit<RecordedRequest, 'id'>): void {
-		this.requests.push({ id: this.nextId(), ...entry });
+	recordRequest(entry: Omit<RecordedRequest, 'id'>): RecordedRequest {
+		const recorded = { id: this.nextId(), ...entry };
+		this.requests.push(recorded);
 		if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
+		return recorded;
 	}
 
 	/** Back to the state right after start: seed data, startup options, original inbound token. */

@@ -35,6 +35,8 @@ export interface CallRecord {
 	cancelled_at?: string;
 	summary?: string | null;
 	transcript?: Array<{ speaker: string; text: string }> | null;
+	/** The other documented spelling: speaker-labelled text lines (config callDataSpelling). */
+	call_transcript?: string | null;
 	call_analytics?: { summary: string; next_step: string } | null;
 	recording_url?: string | null;
 	duration_seconds?: number;
@@ -164,6 +166,8 @@ export interface RecordedRequest {
 	path: string;
 	headers: Record<string, string | string[] | undefined>;
 	body: string;
+	/** The answer's status; absent while the request runs or when the connection was dropped. */
+	status?: number;
 }
 
 export interface Fault {
@@ -177,6 +181,17 @@ export interface Fault {
 export interface SandboxConfig {
 	rateLimit: { limit: number; windowMs: number };
 	autoAdvanceMs: number;
+	/**
+	 * With auto-advance on: how long a call stays scheduled/queued before it starts (calling window,
+	 * plan concurrency). 0 = one autoAdvanceMs step like every other stage.
+	 */
+	queuedMs: number;
+	/**
+	 * Field names of a completed call's conversation: `transcript` = `summary`, `transcript` as
+	 * `[{speaker, text}]`; `call_transcript` = no top-level summary (only `call_analytics.summary`)
+	 * and `call_transcript` as speaker-labelled text. Both are documented (contract sections 2, 10).
+	 */
+	callDataSpelling: 'transcript' | 'call_transcript';
 	deliveryRetryDelaysMs: number[];
 	deliveryTimeoutMs: number;
 	webhooksApiEnabled: boolean;

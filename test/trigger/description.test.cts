@@ -12,9 +12,9 @@ describe('HuskyVoice Trigger description', () => {
 		expect(values.slice(1).sort()).toEqual([...ALL_EVENTS].sort());
 	});
 
-	it('new nodes are version 1.1 (n8n evaluates no expression per request for it); workflows saved with 1 keep working', () => {
-		expect(node.description.version).toEqual([1, 1.1]);
-		expect(node.description.defaultVersion).toBe(1.1);
+	it('new nodes are version 1.2 (Simplify on; n8n evaluates no expression per request for it); workflows saved with 1 and 1.1 keep working', () => {
+		expect(node.description.version).toEqual([1, 1.1, 1.2]);
+		expect(node.description.defaultVersion).toBe(1.2);
 	});
 
 	it('asks for the API key only in Automatic mode and the signing secret only in Manual mode with verification on', () => {

@@ -268,8 +268,8 @@ describe('HuskyVoice Trigger webhook — events and redeliveries', () => {
 });
 
 describe('HuskyVoice Trigger webhook — output', () => {
-	it('a call event becomes one item { event_id, event_type, created_at, org_id, data }', async () => {
-		const { server } = await serveTrigger();
+	it('with Simplify off a call event becomes one item { event_id, event_type, created_at, org_id, data }', async () => {
+		const { server } = await serveTrigger({ simplify: false });
 		await post(server, CALL_EVENT, { 'X-Husky-Signature': sign(SECRET, CALL_EVENT) });
 		expect(server.executions).toEqual([
 			[

@@ -2,11 +2,23 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { callCreateFields, readCallCreateBody } from '../../../shared/callFields';
 import { DEFAULT_TIMEOUT_MS, huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
-import { fieldError } from '../../../shared/validation';
+import type { ToOutput } from '../../../shared/runItems';
+import { fieldError, requirePathId } from '../../../shared/validation';
 import { idempotencyKeyFor } from '../../helpers/idempotencyKey';
+import { simplifyFields, timeLimitFields, waitAndRoute } from './outcome';
+
+const waitShow = { resource: ['call'], operation: ['create'], waitForOutcome: [true] };
 
 const properties: INodeProperties[] = [
 	...callCreateFields,
+	{
+		displayName: 'Wait for Outcome',
+		name: 'waitForOutcome',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to wait until the call has ended and send each item to the Completed, Not Reached or Timed Out output',
+	},
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -37,15 +49,16 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['call'], operation: ['create'] } },
-	properties,
-);
+export const description: INodeProperties[] = [
+	...updateDisplayOptions({ show: { resource: ['call'], operation: ['create'] } }, properties),
+	...timeLimitFields(waitShow),
+	...simplifyFields(waitShow),
+];
 
 /** Printable ASCII only, as it travels as an HTTP header; the contract names no length, 255 is our bound. */
 const KEY_PATTERN = /^[\x21-\x7e][\x20-\x7e]{0,254}$/;
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | ToOutput> {
 	const body = readCallCreateBody.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const custom = String(options.idempotencyKey ?? '').trim();
@@ -76,5 +89,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		idempotencyKey,
 		timeoutMs: timeout,
 	});
-	return { ...unwrapData(response), idempotency_key: idempotencyKey };
+	const created = unwrapData(response);
+	if (this.getNodeParameter('waitForOutcome', itemIndex, false) !== true) {
+		return { ...created, idempotency_key: idempotencyKey };
+	}
+	// n8n's Retry of an execution that crashed while waiting sends the same key: HuskyVoice answers
+	// with the first call (no second one is placed) and the item waits for that call again.
+	const ctx = { node: this.getNode(), itemIndex };
+	const callId = String(created.call_id ?? '');
+	return await waitAndRoute(this, itemIndex, {
+		callId,
+		segment: requirePathId(ctx, 'call_id in HuskyVoice’s answer', callId),
+		known: created,
+		extra: { idempotency_key: idempotencyKey },
+	});
 }

@@ -2,16 +2,18 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
 import { callIdField } from '../../../shared/callFields';
+import { simplifyCall } from '../../../shared/simplifyCall';
 import { callIdOf, callNotFound } from './callId';
+import { simplifyFields } from './outcome';
 
 const properties: INodeProperties[] = [
 	{ ...callIdField, description: 'The call to look up (call_id returned by Create)' },
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['call'], operation: ['get'] } },
-	properties,
-);
+export const description: INodeProperties[] = [
+	...updateDisplayOptions({ show: { resource: ['call'], operation: ['get'] } }, properties),
+	...simplifyFields({ resource: ['call'], operation: ['get'] }),
+];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const { callId, segment } = callIdOf(this, itemIndex);
@@ -21,5 +23,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		messages: { 404: callNotFound(callId) },
 	});
-	return unwrapData(response);
+	const call = unwrapData(response);
+	return this.getNodeParameter('simplify', itemIndex, false) === true ? simplifyCall(call) : call;
 }

@@ -3,8 +3,9 @@ import * as cancel from './cancel.operation';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
+import * as waitForOutcome from './waitForOutcome.operation';
 
-export { cancel, create, del as delete, get };
+export { cancel, create, del as delete, get, waitForOutcome };
 
 export const description: INodeProperties[] = [
 	{
@@ -38,6 +39,13 @@ export const description: INodeProperties[] = [
 				description: 'Get a call’s status, and once it ended its summary, transcript and outcome',
 				action: 'Get the status and result of a call',
 			},
+			{
+				name: 'Wait for Outcome',
+				value: 'waitForOutcome',
+				description:
+					'Wait until a call has ended, then continue on Completed, Not Reached or Timed Out',
+				action: 'Wait for the outcome of a call',
+			},
 		],
 		default: 'create',
 	},
@@ -45,4 +53,5 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...cancel.description,
 	...del.description,
+	...waitForOutcome.description,
 ];

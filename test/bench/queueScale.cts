@@ -199,6 +199,8 @@ export interface EventsResult {
 	duplicatesPassed?: number;
 	forwarded: number[];
 	seconds: number;
+	/** Answers by status (0: no answer), genuine and forged deliveries apart. */
+	statuses: { genuine: Record<string, number>; forged: Record<string, number> };
 }
 
 interface Planned {
@@ -269,6 +271,12 @@ async function deliverAtRate(url: string, plan: Planned[], rate: number): Promis
 	return Promise.all(pending);
 }
 
+function countBy(values: number[]): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const v of values) out[v] = (out[v] ?? 0) + 1;
+	return out;
+}
+
 export async function eventsThroughProxy(
 	t: QueueTarget,
 	o: { events: number; rate: number; forgedEvery: number; seed: number; removeDuplicates: boolean },
@@ -308,5 +316,9 @@ export async function eventsThroughProxy(
 		duplicatesPassed: o.removeDuplicates ? sum([...passed]) - passed.size : undefined,
 		forwarded: stack.proxy ? stack.proxy.forwarded.map((n, i) => n - before[i]) : [],
 		seconds,
+		statuses: {
+			genuine: countBy(answers.filter((a) => !a.p.forged).map((a) => a.status)),
+			forged: countBy(answers.filter((a) => a.p.forged).map((a) => a.status)),
+		},
 	};
 }

@@ -54,7 +54,7 @@ async function startContext(run: Run, label: string, env: Record<string, string>
 		label,
 		logLevel: cfg.logLevel,
 		...options,
-		env: { NODE_FUNCTION_ALLOW_BUILTIN: 'crypto', ...cfg.n8nEnv, ...env },
+		env: { NODE_FUNCTION_ALLOW_BUILTIN: 'crypto', ...cfg.n8nEnv, ...options.env, ...env },
 	});
 	try {
 		const credential = async (name: string, type: string, data: Record<string, unknown>) => {

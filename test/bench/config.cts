@@ -135,7 +135,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		triggerBlock: int('trigger-block', 100),
 		triggerEngines: engines(raw['trigger-engines'] ?? TRIGGER_ENGINES.join(',')),
 		triggerControl: int('trigger-control', 200, true),
-		budgetMinutes: raw['budget-min'] === undefined ? 14 : Number(raw['budget-min']),
+		budgetMinutes: raw['budget-min'] === undefined ? 24 : Number(raw['budget-min']),
 		queueWorkers: int('queue-workers', 3),
 		queueExecutions: int('queue-executions', 6),
 		queueItems: int('queue-items', 100),

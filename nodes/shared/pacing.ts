@@ -9,11 +9,21 @@ import type { IDataObject } from 'n8n-workflow';
  * (a sliding window frees one slot, a fixed window all of them) and its answer sets the pace.
  * Until the first answer shows whether the server sends these headers, one request goes alone;
  * a server that sends none is not paced at all. Keyed by credential id, never by the key.
+ *
+ * Several processes (n8n queue-mode workers) may share one API key without sharing memory. The
+ * headers show it: the server counts more requests (X-RateLimit-Limit − Remaining) than this
+ * process had answered within the window. From that ratio each process estimates how many
+ * clients share the key, spends only its share of a reported budget, and spreads its probe after
+ * a reset over a random delay of up to one slot per other client, so that not every process
+ * probes the one slot a sliding window frees at the same moment (each such collision is a 429).
+ * Alone, the estimate stays at one and nothing changes.
  */
 interface RateWindow {
 	remaining: number;
 	resetAt: number;
 	probeUntil?: number;
+	/** When this process may probe once the budget is used: resetAt plus a random spread among peers. */
+	probeAt?: number;
 }
 
 interface PacingState {
@@ -23,6 +33,14 @@ interface PacingState {
 	headersSent?: boolean;
 	/** While nothing is known: when the lone first request stops holding the others back. */
 	firstUntil?: number;
+	/** X-RateLimit-Limit, when sent. */
+	limit?: number;
+	/** The longest reset distance seen: the server's window (a sliding window's reset is at most this far away). */
+	windowMs?: number;
+	/** When this process's answered (counted) requests were answered, within the last windowMs. */
+	answeredAt: number[];
+	/** Clients estimated to share the key, this process included (≥ 1). */
+	clients: number;
 }
 
 const states = new Map<string, PacingState>();
@@ -35,7 +53,7 @@ const POLL_MS = 5;
 function stateOf(key: string): PacingState {
 	let state = states.get(key);
 	if (!state) {
-		state = { inFlight: 0 };
+		state = { inFlight: 0, answeredAt: [], clients: 1 };
 		states.set(key, state);
 	}
 	return state;
@@ -49,6 +67,35 @@ export function resetAtMs(value: unknown, now = Date.now()): number | undefined 
 	if (n > 1e12) return n;
 	if (n > 1e9) return n * 1000;
 	return now + n * 1000;
+}
+
+/** Below this the estimate is noise (answers arrive a little after the server counted them): one client. */
+const ALONE_BELOW = 1.25;
+
+function clientsSharing(state: PacingState): number {
+	return state.clients < ALONE_BELOW ? 1 : state.clients;
+}
+
+/**
+ * Updates the estimate of clients sharing the key from one answer: requests the server counts
+ * in its window against those this process had in it (answered or still in flight).
+ */
+function estimateClients(state: PacingState, remaining: number, resetAt: number, counted: boolean, now: number): void {
+	state.windowMs = Math.max(state.windowMs ?? 0, resetAt - now);
+	if (counted) state.answeredAt.push(now);
+	const since = now - state.windowMs;
+	while (state.answeredAt.length && state.answeredAt[0] <= since) state.answeredAt.shift();
+	const limit = state.limit;
+	if (limit === undefined) return;
+	const used = Math.max(0, limit - remaining);
+	const mine = Math.max(1, state.answeredAt.length + state.inFlight);
+	const sample = Math.min(limit, Math.max(1, used / mine));
+	state.clients = (state.clients + sample) / 2;
+}
+
+/** This process's share of a budget shared by `clients`, rounded up or down at random so the shares add up. */
+function shareOf(budget: number, clients: number): number {
+	return clients === 1 ? budget : Math.floor(budget / clients + Math.random());
 }
 
 /** Call once per request that `paceBefore` let through, when it has finished (answer or error). */
@@ -67,7 +114,11 @@ export function recordRateLimit(key: string, headers: IDataObject, now = Date.no
 		return;
 	}
 	state.headersSent = true;
-	const budget = Math.max(0, remaining - state.inFlight);
+	const limit = Number(headers['x-ratelimit-limit']);
+	if (Number.isFinite(limit) && limit > 0) state.limit = limit;
+	// a 429 carries Retry-After; the server did not count that request
+	estimateClients(state, remaining, resetAt, headers['retry-after'] === undefined, now);
+	const budget = shareOf(Math.max(0, remaining - state.inFlight), clientsSharing(state));
 	const current = state.window;
 	if (!current || resetAt > current.resetAt) {
 		state.window = { remaining: budget, resetAt };
@@ -78,6 +129,13 @@ export function recordRateLimit(key: string, headers: IDataObject, now = Date.no
 		current.remaining = Math.min(current.remaining, budget);
 	}
 	// An earlier reset than the one known comes from an older answer: nothing new.
+}
+
+/** A random delay of up to one slot (window ÷ limit) per other client sharing the key; 0 alone. */
+function probeSpread(state: PacingState): number {
+	const clients = clientsSharing(state);
+	if (clients === 1 || state.limit === undefined || state.windowMs === undefined) return 0;
+	return Math.random() * (clients - 1) * (state.windowMs / state.limit);
 }
 
 export async function paceBefore(key: string, wait: (ms: number) => Promise<void>): Promise<void> {
@@ -97,11 +155,22 @@ export async function paceBefore(key: string, wait: (ms: number) => Promise<void
 			state.inFlight++;
 			return;
 		}
-		if (now >= window.resetAt && (window.probeUntil === undefined || now >= window.probeUntil)) {
+		window.probeAt ??= window.resetAt + probeSpread(state);
+		if (now >= window.probeAt && (window.probeUntil === undefined || now >= window.probeUntil)) {
 			window.probeUntil = now + PROBE_TIMEOUT_MS;
 			state.inFlight++;
 			return;
 		}
-		await wait(now < window.resetAt ? Math.min(window.resetAt - now, 60_000) : POLL_MS);
+		await wait(now < window.probeAt ? Math.min(window.probeAt - now, 60_000) : POLL_MS);
 	}
+}
+
+/** Clients this process estimates to share the key (1 when alone or unknown). */
+export function clientsEstimate(key: string): number {
+	return states.get(key)?.clients ?? 1;
+}
+
+/** Requests this process may still send in the current window without waiting (undefined: not paced yet). */
+export function budgetLeft(key: string): number | undefined {
+	return states.get(key)?.window?.remaining;
 }

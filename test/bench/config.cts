@@ -3,8 +3,8 @@
  *
  *   node .cache/tools/test/bench/run.cjs --n=50 --get-items=200 --trigger-events=100 --only=rate,get
  */
-export type BenchName = 'rate' | 'get' | 'trigger' | 'package' | 'wait';
-export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger', 'wait'];
+export type BenchName = 'rate' | 'get' | 'trigger' | 'package' | 'wait' | 'queue';
+export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger', 'wait', 'queue'];
 
 export interface BenchConfig {
 	/** 1. create-call items. */
@@ -37,6 +37,13 @@ export interface BenchConfig {
 	triggerControl: number;
 	/** Minutes the whole run may take: a trigger pass that would not fit is skipped (and says so). */
 	budgetMinutes: number;
+	/** 5. Queue mode: worker processes, executions started at once, Create Call items in each. */
+	queueWorkers: number;
+	queueExecutions: number;
+	queueItems: number;
+	/** 5. Events through the two webhook processes (each redelivered once) and their rate per second. */
+	queueEvents: number;
+	queueEventRate: number;
 	only: Set<BenchName>;
 	/** Where the markdown goes (relative to the repository root unless absolute). */
 	out: string;
@@ -61,6 +68,11 @@ const KEYS: Record<string, keyof BenchConfig> = {
 	'trigger-engines': 'triggerEngines',
 	'trigger-control': 'triggerControl',
 	'budget-min': 'budgetMinutes',
+	'queue-workers': 'queueWorkers',
+	'queue-executions': 'queueExecutions',
+	'queue-items': 'queueItems',
+	'queue-events': 'queueEvents',
+	'queue-event-rate': 'queueEventRate',
 	only: 'only',
 	out: 'out',
 	'log-level': 'logLevel',
@@ -96,6 +108,10 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		if (value !== undefined && value !== '') raw[flag] = value;
 	}
 	for (const arg of argv) {
+		if (arg === '--queue') {
+			raw.only = 'queue'; // the queue-mode part on its own
+			continue;
+		}
 		const m = /^--([a-z0-9-]+)=(.*)$/.exec(arg);
 		if (!m || !KEYS[m[1]]) throw new Error(`unknown argument "${arg}"; known: ${Object.keys(KEYS).map((k) => `--${k}=…`).join(' ')}`);
 		raw[m[1]] = m[2];
@@ -119,7 +135,12 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		triggerBlock: int('trigger-block', 100),
 		triggerEngines: engines(raw['trigger-engines'] ?? TRIGGER_ENGINES.join(',')),
 		triggerControl: int('trigger-control', 200, true),
-		budgetMinutes: raw['budget-min'] === undefined ? 14 : Number(raw['budget-min']),
+		budgetMinutes: raw['budget-min'] === undefined ? 24 : Number(raw['budget-min']),
+		queueWorkers: int('queue-workers', 3),
+		queueExecutions: int('queue-executions', 6),
+		queueItems: int('queue-items', 100),
+		queueEvents: int('queue-events', 1000),
+		queueEventRate: int('queue-event-rate', 20),
 		only,
 		out: raw.out ?? 'test/bench/results.md',
 		logLevel: raw['log-level'] ?? env.E2E_N8N_LOG_LEVEL ?? 'warn',

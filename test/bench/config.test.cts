@@ -3,7 +3,7 @@ import { readConfig } from './config.cjs';
 describe('bench settings', () => {
 	it('runs every benchmark and all three trigger engine settings by default', () => {
 		const cfg = readConfig([], {});
-		expect([...cfg.only].sort()).toEqual(['get', 'package', 'rate', 'trigger', 'wait']);
+		expect([...cfg.only].sort()).toEqual(['get', 'package', 'queue', 'rate', 'trigger', 'wait']);
 		expect(cfg.triggerEngines).toEqual(['vm', 'vm-lazy', 'legacy']);
 		expect(cfg).toMatchObject({ n: 300, limit: 10, windowMs: 1000, triggerEvents: 1000, triggerRate: 20, triggerControl: 200 });
 	});
@@ -13,6 +13,12 @@ describe('bench settings', () => {
 		expect(cfg.n).toBe(50);
 		expect(cfg.triggerRate).toBe(5);
 		expect(cfg.triggerEngines).toEqual(['legacy', 'vm']);
+	});
+
+	it('--queue runs the queue-mode part on its own', () => {
+		const cfg = readConfig(['--queue', '--queue-workers=2'], {});
+		expect([...cfg.only]).toEqual(['queue']);
+		expect(cfg).toMatchObject({ queueWorkers: 2, queueExecutions: 6, queueItems: 100, queueEvents: 1000, queueEventRate: 20 });
 	});
 
 	it('names the flag and the accepted values when an engine setting is unknown', () => {

@@ -8,6 +8,8 @@
  *      on n8n's default expression engine, (3b) with lazy isolate acquisition and (3c) on its
  *      legacy engine, each in its own n8n
  *   4. package: runtime dependencies, dist size
+ *   6. queue mode: workers sharing one rate-limited key, events through two webhook processes
+ *      (`--queue` runs this part on its own)
  *
  * Prints figures and writes them as markdown (default test/bench/results.md). Nothing is
  * asserted on time. Settings: see config.cts (`--n=50`, `BENCH_N=50`, `--only=rate,get`, …).
@@ -16,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureN8n, packRepo, repoRoot, startN8nStack } from '../e2e/runner/index.cjs';
+import { ensureN8n, packRepo, repoRoot, type StackOptions, startN8nStack } from '../e2e/runner/index.cjs';
 import { PG_BIN } from '../e2e/runner/postgres.cjs';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox.cjs';
 import { type BenchConfig, readConfig, type TriggerEngine } from './config.cjs';
@@ -25,6 +27,7 @@ import { isolateCost } from './isolate.cjs';
 import { type PerDelivery, perDelivery, probeEnv, probeFile } from './isolateCount.cjs';
 import { loadNow, machineInfo } from './machine.cjs';
 import { benchPackage } from './package.cjs';
+import { benchQueue, queueStackOptions } from './queue.cjs';
 import { benchRateLimited } from './rateLimited.cjs';
 import { renderReport } from './report.cjs';
 import { fmt } from './stats.cjs';
@@ -44,9 +47,16 @@ interface Run {
 }
 
 /** A fresh n8n with the package, its credentials pointing at the sandbox. */
-async function startContext(run: Run, label: string, env: Record<string, string>): Promise<BenchContext> {
+async function startContext(run: Run, label: string, env: Record<string, string>, options: StackOptions = {}): Promise<BenchContext> {
 	const { cfg, sandbox, tap } = run;
-	const stack = await startN8nStack({ tarball: run.tarball, label, logLevel: cfg.logLevel, env: { ...cfg.n8nEnv, ...env } });
+	// NODE_FUNCTION_ALLOW_BUILTIN: the Webhook + Code HMAC flow of 3 requires crypto (n8n passes it to its task runner)
+	const stack = await startN8nStack({
+		tarball: run.tarball,
+		label,
+		logLevel: cfg.logLevel,
+		...options,
+		env: { NODE_FUNCTION_ALLOW_BUILTIN: 'crypto', ...cfg.n8nEnv, ...options.env, ...env },
+	});
 	try {
 		const credential = async (name: string, type: string, data: Record<string, unknown>) => {
 			const c = await stack.api.createCredential({ name, type, data });
@@ -72,8 +82,14 @@ async function startContext(run: Run, label: string, env: Record<string, string>
 }
 
 /** Runs `fn` against a fresh n8n and stops that n8n afterwards, whatever happened. */
-async function withContext(run: Run, label: string, env: Record<string, string>, fn: (ctx: BenchContext) => Promise<void>): Promise<void> {
-	const ctx = await startContext(run, label, env);
+async function withContext(
+	run: Run,
+	label: string,
+	env: Record<string, string>,
+	fn: (ctx: BenchContext) => Promise<void>,
+	options?: StackOptions,
+): Promise<void> {
+	const ctx = await startContext(run, label, env, options);
 	try {
 		await fn(ctx);
 	} finally {
@@ -144,7 +160,7 @@ function triggerNumber(cfg: BenchConfig, engine: TriggerEngine): string {
  */
 function triggerPassMs(cfg: BenchConfig, engine: TriggerEngine): number {
 	const per = cfg.triggerEvents + cfg.triggerWarmup;
-	const deliveries = 2 * per + (cfg.triggerControl > 0 ? 2 * (cfg.triggerControl + cfg.triggerWarmup) : 0);
+	const deliveries = 3 * per + (cfg.triggerControl > 0 ? 2 * (cfg.triggerControl + cfg.triggerWarmup) : 0);
 	const blocks = Math.ceil(deliveries / cfg.triggerBlock) + 4;
 	const saturation = engine === 'vm' ? per : 0;
 	return ((deliveries + saturation) / cfg.triggerRate) * 1000 + blocks * 500 + 20_000 + (engine === 'vm' ? 0 : 20_000);
@@ -170,7 +186,8 @@ async function triggerBench(run: Run, ctx: BenchContext, engine: TriggerEngine):
 			r.unsigned && `HuskyVoice Trigger without verification ${fmt(r.unsigned.p99, 1)} / ${fmt(r.unsigned.max, 1)} ms (its executions: ${r.unsigned.eventsWithExecution} / ${r.unsigned.sent}, ${r.unsigned.non2xx} non-2xx)`,
 		].filter(Boolean);
 		run.notes.push(
-			`**${number}.** p99 / max: HuskyVoice Trigger ${fmt(r.ours.p99, 1)} / ${fmt(r.ours.max, 1)} ms, Webhook node ${fmt(r.baseline.p99, 1)} / ${fmt(r.baseline.max, 1)} ms` +
+			`**${number}.** p99 / max: HuskyVoice Trigger ${fmt(r.ours.p99, 1)} / ${fmt(r.ours.max, 1)} ms, Webhook node ${fmt(r.baseline.p99, 1)} / ${fmt(r.baseline.max, 1)} ms, ` +
+				`Webhook + Code HMAC flow ${fmt(r.hmac.p99, 1)} / ${fmt(r.hmac.max, 1)} ms` +
 				controls.map((c) => `, ${c}`).join('') +
 				`; ${fmt(r.seconds, 1)} s of sending.`,
 		);
@@ -195,7 +212,7 @@ async function main(): Promise<void> {
 		}
 		const engines = cfg.only.has('trigger') ? cfg.triggerEngines : [];
 		const wantsDefault = cfg.only.has('rate') || cfg.only.has('get') || cfg.only.has('wait') || engines.includes('vm');
-		if (wantsDefault || engines.length > 0) {
+		if (wantsDefault || engines.length > 0 || cfg.only.has('queue')) {
 			run.sandbox = await startSandbox({ rateLimit: { limit: 1_000_000, windowMs: 1000 } });
 			run.tap = tapStatuses(Number(new URL(run.sandbox.origin).port));
 		}
@@ -230,13 +247,22 @@ async function main(): Promise<void> {
 			}
 			run.notes.push(triggerExplanation(cfg, isolate, counted));
 		}
+		if (cfg.only.has('queue')) {
+			await attempt(run as Run, '6. Queue mode', () =>
+				withContext(run as Run, 'bench-queue', {}, async (ctx) => {
+					const r = await benchQueue(ctx);
+					run.rows.push(...r.rows);
+					run.notes.push(...r.notes);
+				}, queueStackOptions(cfg)),
+			);
+		}
 	} finally {
 		run.tap?.close();
 		await run.sandbox?.stop();
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
 
-	const order = ['1.', '2.', '3.', '3b.', '3c.', '4.', '5.'];
+	const order = ['1.', '2.', '3.', '3b.', '3c.', '4.', '5.', '6.'];
 	const rank = (row: Row) => order.findIndex((p) => row.bench.startsWith(p));
 	const report = renderReport({
 		cfg,

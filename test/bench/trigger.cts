@@ -18,17 +18,18 @@ import { performance } from 'node:perf_hooks';
 import { type Execution, sleep } from '../e2e/runner/index.cjs';
 import { type BenchContext, dump, log, nodeRun, type Row } from './context.cjs';
 import { fmt, median, percentile, ratio } from './stats.cjs';
-import { oursTrigger, plainWebhook, TRIGGER, WEBHOOK } from './workflows.cjs';
+import { HMAC_CODE, oursTrigger, plainWebhook, TRIGGER, WEBHOOK, webhookCodeHmac } from './workflows.cjs';
 
-export type Side = 'ours' | 'baseline' | 'control' | 'unsigned';
+export type Side = 'ours' | 'baseline' | 'hmac' | 'control' | 'unsigned';
 
 const SIDE_NAMES: Record<Side, string> = {
 	ours: 'HuskyVoice Trigger',
 	baseline: 'Webhook node',
+	hmac: 'Webhook + Code HMAC check',
 	control: 'Webhook node + Header Auth',
 	unsigned: 'HuskyVoice Trigger without verification',
 };
-export const EVENT_PREFIX: Record<Side, string> = { ours: 'hv', baseline: 'wh', control: 'wa', unsigned: 'hu' };
+export const EVENT_PREFIX: Record<Side, string> = { ours: 'hv', baseline: 'wh', hmac: 'wc', control: 'wa', unsigned: 'hu' };
 
 export interface Delivery {
 	side: Side;
@@ -279,6 +280,7 @@ export interface TriggerResult {
 	rows: Row[];
 	ours: TriggerSide;
 	baseline: TriggerSide;
+	hmac: TriggerSide;
 	control?: TriggerSide;
 	unsigned?: TriggerSide;
 	seconds: number;
@@ -287,8 +289,8 @@ export interface TriggerResult {
 export async function benchTrigger(ctx: BenchContext, variant: { number: string; label: string }): Promise<TriggerResult> {
 	const { cfg, stack, creds, sandbox } = ctx;
 	const m = cfg.triggerEvents;
-	const sides: Side[] = cfg.triggerControl > 0 ? ['ours', 'baseline', 'control', 'unsigned'] : ['ours', 'baseline'];
-	const events: Record<Side, number> = { ours: m, baseline: m, control: cfg.triggerControl, unsigned: cfg.triggerControl };
+	const sides: Side[] = cfg.triggerControl > 0 ? ['ours', 'baseline', 'hmac', 'control', 'unsigned'] : ['ours', 'baseline', 'hmac'];
+	const events: Record<Side, number> = { ours: m, baseline: m, hmac: m, control: cfg.triggerControl, unsigned: cfg.triggerControl };
 	log(
 		`${variant.number}. trigger, ${variant.label}: ${sides.map((s) => `${events[s]} to the ${SIDE_NAMES[s]}`).join(', ')} at ${cfg.triggerRate}/s ` +
 			`(+${cfg.triggerWarmup} warm-up each, blocks of ${cfg.triggerBlock})`,
@@ -298,6 +300,7 @@ export async function benchTrigger(ctx: BenchContext, variant: { number: string;
 	const inputs = {
 		ours: oursTrigger(creds.webhookSecret),
 		baseline: plainWebhook(),
+		hmac: webhookCodeHmac(creds.signingSecret),
 		control: plainWebhook(creds.httpHeaderAuth),
 		unsigned: oursTrigger(),
 	};
@@ -308,10 +311,12 @@ export async function benchTrigger(ctx: BenchContext, variant: { number: string;
 		// the control's Header Auth credential holds `Authorization: Bearer <sandbox key>` (run.cts)
 		targets[side] = { url: webhooks[0].url, headers: side === 'control' ? { authorization: `Bearer ${sandbox.apiKey}` } : {} };
 	}
+	// the HMAC flow really checks: a delivery signed with another secret is refused (and starts an execution that stops at the 401)
+	const forged = await post(targets.hmac!, { side: 'hmac', eventId: 'evt_bench_forged', measured: false, round: -1, body: eventBody('evt_bench_forged', 0) }, `${creds.signingSecret}x`, performance.now());
 	const blocks = schedule(sides, events, cfg.triggerWarmup, cfg.triggerBlock);
 	const { answers, seconds } = await sendAll(blocks, targets as Record<Side, Target>, creds.signingSecret, cfg.triggerRate);
 	log(`   ${answers.length} deliveries sent, ${fmt(answers.length / seconds, 1)}/s while sending; waiting for the executions`);
-	const executions = await Promise.all(sides.map((side) => settledExecutions(ctx, workflows[side]!, events[side] + cfg.triggerWarmup)));
+	const executions = await Promise.all(sides.map((side) => settledExecutions(ctx, workflows[side]!, events[side] + cfg.triggerWarmup + (side === 'hmac' ? 1 : 0))));
 	for (const side of sides) await stack.api.deactivateWorkflow(workflows[side]!).catch(() => undefined);
 	dump(
 		cfg,
@@ -320,13 +325,18 @@ export async function benchTrigger(ctx: BenchContext, variant: { number: string;
 	);
 	const summaries = {} as Record<Side, TriggerSide>;
 	sides.forEach((side, i) => {
-		const eventIdOf = side === 'ours' || side === 'unsigned' ? (e: Execution) => nodeRun(e, TRIGGER)?.items[0]?.event_id : (e: Execution) => nodeRun(e, WEBHOOK)?.items[0]?.body?.event_id;
+		const eventIdOf =
+			side === 'ours' || side === 'unsigned'
+				? (e: Execution) => nodeRun(e, TRIGGER)?.items[0]?.event_id
+				: side === 'hmac'
+					? (e: Execution) => nodeRun(e, HMAC_CODE)?.items[0]?.event?.event_id
+					: (e: Execution) => nodeRun(e, WEBHOOK)?.items[0]?.body?.event_id;
 		const s = summarise(side, answers, executions[i], eventIdOf);
 		summaries[side] = s;
 		log(`   ${SIDE_NAMES[side]}: ${fmt(s.throughput, 1)}/s, p50 ${fmt(s.p50, 1)} ms, p95 ${fmt(s.p95, 1)} ms, p99 ${fmt(s.p99, 1)} ms, max ${fmt(s.max, 1)} ms; ${s.eventsWithExecution}/${s.sent} events started an execution, ${s.lost} lost, ${s.non2xx} non-2xx, ${s.duplicateExecutions} duplicate executions`);
 	});
 
-	const { ours, baseline, control, unsigned } = summaries;
+	const { ours, baseline, hmac, control, unsigned } = summaries;
 	const perRound = roundRatios(answers, 'ours', 'baseline');
 	const bench = `${variant.number}. Trigger, ${variant.label} (${m} signed deliveries at ${cfg.triggerRate}/s)`;
 	const rows: Row[] = [
@@ -342,6 +352,35 @@ export async function benchTrigger(ctx: BenchContext, variant: { number: string;
 		},
 		{ bench, figure: 'p95 latency to 2xx, ms', ours: fmt(ours.p95, 1), baseline: fmt(baseline.p95, 1), ratio: ratio(ours.p95, baseline.p95), target: '—', met: undefined },
 	];
+	rows.push(
+		{
+			bench,
+			figure: 'p50 latency vs Webhook node (Raw Body) + Code node checking the HMAC with crypto + If + Respond to Webhook (401 when bad), ms',
+			ours: fmt(ours.p50, 1),
+			baseline: fmt(hmac.p50, 1),
+			ratio: ratio(ours.p50, hmac.p50),
+			target: '≤ 1.0×',
+			met: ours.p50 <= hmac.p50,
+		},
+		{
+			bench,
+			figure: 'p95 latency vs the Webhook + Code HMAC flow, ms',
+			ours: fmt(ours.p95, 1),
+			baseline: fmt(hmac.p95, 1),
+			ratio: ratio(ours.p95, hmac.p95),
+			target: '≤ 1.0×',
+			met: ours.p95 <= hmac.p95,
+		},
+		{
+			bench,
+			figure: 'Webhook + Code HMAC flow: events with an execution / sent, non-2xx answers; a forged delivery answered',
+			ours: '—',
+			baseline: `${hmac.eventsWithExecution} / ${hmac.sent}, ${hmac.non2xx}; ${forged.status}`,
+			ratio: '—',
+			target: '—',
+			met: undefined,
+		},
+	);
 	rows.push({
 		bench,
 		figure: `deliveries/s answered while its blocks ran (sent at ${cfg.triggerRate}/s)`,
@@ -397,5 +436,5 @@ export async function benchTrigger(ctx: BenchContext, variant: { number: string;
 		{ bench, figure: 'lost events (no execution)', ours: String(ours.lost), baseline: String(baseline.lost), ratio: '—', target: '0', met: ours.lost === 0 },
 		{ bench, figure: 'non-2xx answers', ours: String(ours.non2xx), baseline: String(baseline.non2xx), ratio: '—', target: '0', met: ours.non2xx === 0 },
 	);
-	return { ours, baseline, control, unsigned, seconds, rows };
+	return { ours, baseline, hmac, control, unsigned, seconds, rows };
 }

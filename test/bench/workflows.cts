@@ -168,3 +168,57 @@ export function plainWebhook(headerAuth?: CredentialRef): WorkflowInput {
 		},
 	]);
 }
+
+export const HMAC_CODE = 'Verify signature';
+
+/**
+ * What a security-minded user builds today without this package: a Webhook node with Raw Body
+ * on that answers from a Respond to Webhook node, a Code node checking the HMAC over the raw
+ * body with Node's crypto (needs NODE_FUNCTION_ALLOW_BUILTIN=crypto; the secret typed into the
+ * code), an If node, and a 401 for a bad signature.
+ */
+export function webhookCodeHmac(signingSecret: string): WorkflowInput {
+	const jsCode = [
+		`const crypto = require('crypto');`,
+		`const item = $input.first();`,
+		`const raw = await this.helpers.getBinaryDataBuffer(0, 'data');`,
+		`const given = String(item.json.headers['x-husky-signature'] ?? '');`,
+		`const expected = crypto.createHmac('sha256', ${JSON.stringify(signingSecret)}).update(raw).digest('hex');`,
+		`const valid = given.length === expected.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));`,
+		`return [{ json: { valid, event: valid ? JSON.parse(raw.toString('utf8')) : null } }];`,
+	].join('\n');
+	const nodes: WorkflowNode[] = [
+		{
+			name: WEBHOOK,
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2.1,
+			position: [0, 0],
+			webhookId: randomUUID(),
+			parameters: { httpMethod: 'POST', path: `bench-hmac-${randomUUID()}`, responseMode: 'responseNode', options: { rawBody: true } },
+		},
+		{ name: HMAC_CODE, type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode } },
+		{
+			name: 'Valid?',
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2.2,
+			position: [440, 0],
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [{ id: randomUUID(), leftValue: '={{ $json.valid }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+					combinator: 'and',
+				},
+				options: {},
+			},
+		},
+		{ name: 'Accepted', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [660, -100], parameters: { respondWith: 'json', responseBody: '{ "received": true }', options: {} } },
+		{ name: 'Refused', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [660, 100], parameters: { respondWith: 'noData', options: { responseCode: 401 } } },
+	];
+	const to = (node: string) => [{ node, type: 'main', index: 0 }];
+	return {
+		name: 'bench: Webhook + Code HMAC check',
+		nodes,
+		connections: { [WEBHOOK]: { main: [to(HMAC_CODE)] }, [HMAC_CODE]: { main: [to('Valid?')] }, 'Valid?': { main: [to('Accepted'), to('Refused')] } },
+		settings: { executionOrder: 'v1' },
+	};
+}

@@ -18,6 +18,7 @@ import { DEFAULT_OWNER, N8nApi, OwnerAccount, PublicationStatus } from './api.cj
 import { ensureN8n, Installation } from './install.cjs';
 import { N8nMode, N8nProcess, startN8n } from './n8n.cjs';
 import { installTarball, packRepo, PackageInfo } from './pkg.cjs';
+import { RoundRobinProxy, startRoundRobinProxy } from './proxy.cjs';
 import { chownTree, initCluster, OsUser, PG_BIN, pgOsUser, PgHandle, startPostgres } from './postgres.cjs';
 import { killRunProcesses, onSignalCleanup, reapOrphans } from './procs.cjs';
 import { RedisHandle, startRedis } from './redis.cjs';
@@ -32,6 +33,7 @@ export type { N8nMode, N8nProcess } from './n8n.cjs';
 export { packRepo, installTarball } from './pkg.cjs';
 export type { PgHandle } from './postgres.cjs';
 export type { RedisHandle } from './redis.cjs';
+export type { RoundRobinProxy } from './proxy.cjs';
 export { freePort, waitFor, sleep, repoRoot, PACKAGE_NAME } from './util.cjs';
 
 export interface StackOptions {
@@ -41,6 +43,12 @@ export interface StackOptions {
 	env?: Record<string, string | undefined>;
 	/** Queue mode: Redis + main + `n8n worker` + `n8n webhook` (production webhooks served by the webhook process only). */
 	queueMode?: boolean;
+	/** Queue mode: how many `n8n worker` processes (default 1). */
+	workers?: number;
+	/** Queue mode: N8N_CONCURRENCY_PRODUCTION_LIMIT of each worker (default: n8n's). */
+	workerConcurrency?: number;
+	/** Queue mode: how many `n8n webhook` processes (default 1); with more, a round-robin proxy on 127.0.0.1 is their webhook base URL. */
+	webhookProcesses?: number;
 	/** N8N_LOG_LEVEL (default: E2E_N8N_LOG_LEVEL or `info`). */
 	logLevel?: string;
 	/** Fixed port for the main process (e.g. 5678 for the demo); default: a free port. */
@@ -62,8 +70,13 @@ export interface N8nStack {
 	db: PgHandle;
 	redis?: RedisHandle;
 	main: N8nProcess;
+	/** The first worker / webhook process (queue mode). */
 	worker?: N8nProcess;
 	webhook?: N8nProcess;
+	workers: N8nProcess[];
+	webhooks: N8nProcess[];
+	/** Queue mode with several webhook processes: the load balancer in front of them. */
+	proxy?: RoundRobinProxy;
 	/** All n8n processes (main first). */
 	processes: N8nProcess[];
 	packages: PackageInfo[];
@@ -244,6 +257,7 @@ export async function startN8nStack(o: StackOptions = {}): Promise<N8nStack> {
 
 	let db: PgHandle | undefined;
 	let redis: RedisHandle | undefined;
+	let proxy: RoundRobinProxy | undefined;
 	let processes: N8nProcess[] = [];
 	let stopped: Promise<void> | undefined;
 	const stopAll = (): Promise<void> =>
@@ -252,6 +266,7 @@ export async function startN8nStack(o: StackOptions = {}): Promise<N8nStack> {
 			const n8ns = [...processes].reverse();
 			await Promise.allSettled(n8ns.filter((p) => p.mode !== 'main').map((p) => p.stop()));
 			await Promise.allSettled(n8ns.filter((p) => p.mode === 'main').map((p) => p.stop()));
+			await proxy?.stop();
 			await redis?.stop();
 			await db?.stop();
 			const stray = killRunProcesses(runDir);
@@ -281,13 +296,22 @@ export async function startN8nStack(o: StackOptions = {}): Promise<N8nStack> {
 
 		const encryptionKey = template.encryptionKey;
 		const mainPort = o.port ?? (await freePort());
-		const webhookPort = o.queueMode ? await freePort() : undefined;
-		const webhookBaseUrl = `http://127.0.0.1:${webhookPort ?? mainPort}`;
-		const roles: N8nMode[] = o.queueMode ? ['main', 'worker', 'webhook'] : ['main'];
-		const userFolders = Object.fromEntries(roles.map((r) => [r, path.join(runDir, `user-${r}`)])) as Record<N8nMode, string>;
+		const workerCount = o.queueMode ? (o.workers ?? 1) : 0;
+		const webhookPorts: number[] = [];
+		for (let i = 0; i < (o.queueMode ? (o.webhookProcesses ?? 1) : 0); i++) webhookPorts.push(await freePort());
+		if (webhookPorts.length > 1) proxy = await startRoundRobinProxy(webhookPorts.map((p) => `http://127.0.0.1:${p}`));
+		const webhookBaseUrl = proxy?.url ?? `http://127.0.0.1:${webhookPorts[0] ?? mainPort}`;
+		// one user folder per process: `worker`, `webhook` for the first of each, `worker-2`, … for the others
+		const numbered = (mode: N8nMode, i: number) => (i === 0 ? mode : `${mode}-${i + 1}`);
+		const names = [
+			'main',
+			...Array.from({ length: workerCount }, (_, i) => numbered('worker', i)),
+			...webhookPorts.map((_, i) => numbered('webhook', i)),
+		];
+		const userFolders = Object.fromEntries(names.map((r) => [r, path.join(runDir, `user-${r}`)])) as Record<string, string>;
 		let packages: PackageInfo[] = [];
 		await timings.time('install package', async () => {
-			for (const r of roles) {
+			for (const r of names) {
 				const infos: PackageInfo[] = [];
 				for (const t of tarballs) infos.push(await installTarball(t, userFolders[r]));
 				packages = infos;
@@ -314,13 +338,17 @@ export async function startN8nStack(o: StackOptions = {}): Promise<N8nStack> {
 		);
 		processes.push(main);
 		if (o.queueMode) {
-			const [worker, webhook] = await timings.time('n8n worker+webhook start', () =>
+			const workerEnv = o.workerConcurrency ? { N8N_CONCURRENCY_PRODUCTION_LIMIT: String(o.workerConcurrency), ...o.env } : o.env;
+			await timings.time('n8n worker+webhook start', () =>
 				Promise.all([
-					startN8n({ ...common, mode: 'worker', userFolder: userFolders.worker, env: o.env }),
-					startN8n({ ...common, mode: 'webhook', port: webhookPort, userFolder: userFolders.webhook, env: o.env }),
-				]),
+					...Array.from({ length: workerCount }, (_, i) => numbered('worker', i)).map((name) =>
+						startN8n({ ...common, mode: 'worker', name, userFolder: userFolders[name], env: workerEnv }),
+					),
+					...webhookPorts.map((port, i) =>
+						startN8n({ ...common, mode: 'webhook', name: numbered('webhook', i), port, userFolder: userFolders[numbered('webhook', i)], env: o.env }),
+					),
+				].map((started) => started.then((p) => void processes.push(p)))), // tracked for stop() even if a sibling fails to start
 			);
-			processes.push(worker, webhook);
 		}
 
 		const api = new N8nApi(main.url);
@@ -347,6 +375,9 @@ export async function startN8nStack(o: StackOptions = {}): Promise<N8nStack> {
 			main,
 			worker: processes.find((p) => p.mode === 'worker'),
 			webhook: processes.find((p) => p.mode === 'webhook'),
+			workers: processes.filter((p) => p.mode === 'worker'),
+			webhooks: processes.filter((p) => p.mode === 'webhook'),
+			proxy,
 			processes,
 			packages,
 			encryptionKey,
@@ -394,16 +425,16 @@ export async function startN8nStack(o: StackOptions = {}): Promise<N8nStack> {
 				await Promise.allSettled(old.filter((p) => p.mode === 'main').map((p) => p.stop()));
 				processes = [];
 				stack.processes = processes;
-				const again = async (mode: N8nMode) => {
-					const prev = old.find((p) => p.mode === mode);
-					if (!prev) return undefined;
+				const again = async (prev: N8nProcess) => {
 					const started = await startN8n(prev.options);
 					processes.push(started); // tracked for stop() at once, even if a sibling fails to start
 					return started;
 				};
-				const main = (await again('main'))!;
-				const [worker, webhook] = await Promise.all([again('worker'), again('webhook')]);
-				Object.assign(stack, { main, worker, webhook });
+				const main = await again(old.find((p) => p.mode === 'main')!);
+				const others = await Promise.all(old.filter((p) => p.mode !== 'main').map(again));
+				const workers = others.filter((p) => p.mode === 'worker');
+				const webhooks = others.filter((p) => p.mode === 'webhook');
+				Object.assign(stack, { main, worker: workers[0], webhook: webhooks[0], workers, webhooks });
 			},
 			stop: stopAll,
 		};

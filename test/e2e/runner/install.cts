@@ -68,11 +68,26 @@ function npmEnv(inst: Installation): NodeJS.ProcessEnv {
 	return env;
 }
 
-async function npmInstall(dir: string, spec: string, extra: string[], env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * n8n 1.x's n8n-nodes-base takes `xlsx` from a tarball URL on cdn.sheetjs.com, which a machine
+ * with only registry access cannot reach; n8n 2.x switched to `@e965/xlsx`, a registry copy of
+ * the same SheetJS releases. The same version from that copy is installed instead (only the
+ * spreadsheet nodes use it).
+ */
+const N8N_OVERRIDES: Record<string, Record<string, string>> = { '1': { xlsx: 'npm:@e965/xlsx@0.20.2' } };
+
+async function npmInstall(
+	dir: string,
+	spec: string,
+	extra: string[],
+	env: NodeJS.ProcessEnv,
+	overrides?: Record<string, string>,
+): Promise<void> {
 	fs.mkdirSync(dir, { recursive: true });
 	// Without a package.json here npm would walk up and install into the repository.
 	const pj = path.join(dir, 'package.json');
-	if (!fs.existsSync(pj)) fs.writeFileSync(pj, JSON.stringify({ private: true }) + '\n');
+	const current = fs.existsSync(pj) ? (JSON.parse(fs.readFileSync(pj, 'utf8')) as Record<string, unknown>) : {};
+	fs.writeFileSync(pj, JSON.stringify({ ...current, private: true, ...(overrides ? { overrides } : {}) }, null, 2) + '\n');
 	const args = ['install', '--no-audit', '--no-fund', '--save-exact', '--loglevel=error', ...extra, spec];
 	log(`npm ${args.join(' ')}   (in ${dir})`);
 	await exec('npm', args, { cwd: dir, env, timeoutMs: 30 * 60_000 });
@@ -135,12 +150,13 @@ export async function ensureN8n(): Promise<Installation> {
 		fs.rmSync(marker, { force: true });
 		const t0 = Date.now();
 		// `npm install` completes a partial tree; if the result still looks broken, start over.
-		await npmInstall(n8nDir(), `n8n@${N8N_VERSION}`, ['--ignore-scripts'], npmEnv(inst));
+		const overrides = N8N_OVERRIDES[N8N_VERSION.split('.')[0]];
+		await npmInstall(n8nDir(), `n8n@${N8N_VERSION}`, ['--ignore-scripts'], npmEnv(inst), overrides);
 		if (!n8nLooksComplete(inst)) {
 			log('n8n install incomplete; reinstalling from scratch');
 			fs.rmSync(path.join(n8nDir(), 'node_modules'), { recursive: true, force: true });
 			fs.rmSync(path.join(n8nDir(), 'package-lock.json'), { force: true });
-			await npmInstall(n8nDir(), `n8n@${N8N_VERSION}`, ['--ignore-scripts'], npmEnv(inst));
+			await npmInstall(n8nDir(), `n8n@${N8N_VERSION}`, ['--ignore-scripts'], npmEnv(inst), overrides);
 			if (!n8nLooksComplete(inst)) throw new Error(`n8n@${N8N_VERSION} install in ${n8nDir()} is incomplete`);
 		}
 		const v = (await exec(inst.node, [inst.n8nBin, '--version'], { env: npmEnv(inst), timeoutMs: 120_000 })).stdout.trim();

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# `npm test`: build, lint, unit + integration tests (sandbox), then the real-n8n end-to-end suite.
+# `npm test`: build, lint, verify, unit + integration tests (sandbox), then the real-n8n end-to-end
+# suites on n8n 2.41.1 (all of them) and the smoke + nodes suites again on the last n8n 1.x.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the last n8n 1.x on the registry (its Node, 22, is picked by test/e2e/runner/install.cts)
+N8N_1X=1.123.81
 step() { printf '\n== %s ==\n' "$*"; }
 step build; npm run build
 step lint; npx n8n-node lint
-step "verify (n8n community-node rules on the packed tarball)"; npm run verify
+step "verify (community-node rules on the packed tarball, n8n's scanner on source and tarball)"; npm run verify
 step "type-check tests"; npx tsc -p tsconfig.test.json --noEmit
 step "unit + integration"; npx jest --selectProjects unit
 if [ "${HUSKYVOICE_SKIP_E2E:-}" = "1" ]; then
-	echo "HUSKYVOICE_SKIP_E2E=1: real-n8n end-to-end suite skipped"
+	echo "HUSKYVOICE_SKIP_E2E=1: real-n8n end-to-end suites skipped"
 else
-	step "end-to-end (real n8n)"; npx jest --selectProjects e2e --runInBand
+	step "end-to-end (real n8n 2.41.1)"; npx jest --selectProjects e2e --runInBand
+	step "end-to-end on n8n $N8N_1X: smoke + nodes"
+	E2E_N8N_VERSION=$N8N_1X npx jest --selectProjects e2e --runInBand 'test/e2e/(smoke|nodes)\.e2e\.test\.cts$'
 fi

@@ -61,7 +61,11 @@ export class HuskyVoiceTrigger implements INodeType {
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow on signed HuskyVoice call, appointment and slot events',
+		// n8n's node panel merges this trigger with the HuskyVoice action node into one "HuskyVoice"
+		// entry and shows THIS description there (editor: generateMergedNodesAndActions), so it
+		// leads with the actions.
+		description:
+			'Place, track and cancel AI voice calls, update appointments, check slots, and start workflows on signed HuskyVoice events',
 		defaults: { name: 'HuskyVoice Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -24,6 +24,7 @@ import * as net from 'node:net';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
 import { runStart } from '../e2e/runner/cli.cjs';
 import { onSignalCleanup } from '../e2e/runner/procs.cjs';
+import { setLogPrefix } from '../e2e/runner/util.cjs';
 import { createHuskyCredentials, HuskyTarget, importExamples, SandboxAdmin } from '../e2e/husky.cjs';
 
 const REAL_API_URL = 'https://api.huskyvoice.ai/v1';
@@ -128,6 +129,7 @@ async function realMode(apiKey: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+	setLogPrefix('npm start');
 	const apiKey = process.env.HUSKYVOICE_API_KEY?.trim();
 	if (apiKey) await realMode(apiKey);
 	else await sandboxMode();

@@ -1,5 +1,5 @@
 /**
- * Runs the sandbox standalone:
+ * Runs the sandbox standalone (`npm run sandbox` = port 4010; `npm run sandbox -- --port 0` = a free one):
  *   npx tsc -p tsconfig.tools.json && node .cache/tools/test/sandbox/cli.cjs [--port 4010] [PORT]
  *     [--api-key sk_test_x] [--inbound-token hex] [--inbound-signing-secret s] [--auto-advance-ms 2000] [--queued-ms 0]
  *     [--rate-limit 60] [--legacy-signature-header] [--no-webhooks-api]
@@ -44,6 +44,12 @@ async function main(): Promise<void> {
 		`  admin API              ${sandbox.adminUrl}  (GET it for everything above as JSON)`,
 		`  call auto-advance      ${options.autoAdvanceMs ? `every ${options.autoAdvanceMs} ms` : 'off'}`,
 		...(options.queuedMs ? [`  calls stay queued      ${options.queuedMs} ms before they start`] : []),
+		'',
+		'In your own n8n (on this machine; the sandbox listens on 127.0.0.1 only):',
+		`  "HuskyVoice API" credential:             API Key ${sandbox.apiKey}, Base URL ${sandbox.baseUrl}`,
+		`  "HuskyVoice Inbound Webhook" credential: Inbound URL ${sandbox.baseUrl}/hooks/${sandbox.inboundToken}${sandbox.inboundSigningSecret ? `, Signing Secret ${sandbox.inboundSigningSecret}` : ''}`,
+		'  HuskyVoice Trigger: Automatic registration works here (the sandbox has the endpoint API); for Manual,',
+		`  add the trigger's Production URL with the dashboard call below and paste the whsec_ secret it answers.`,
 		'',
 		'Subscribe an endpoint to outbound events (each subscription gets its own whsec_ signing secret):',
 		`  curl -s -X POST ${sandbox.baseUrl}/webhooks -H 'Authorization: Bearer ${sandbox.apiKey}' \\`,

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // `npm run verify`: n8n's community-node verification rules, checked on the packed tarball
-// (what npm would publish), not on the source tree.
+// (what npm would publish), then n8n's own gate, @n8n/scan-community-package, on the source
+// (package.json, nodes/, credentials/) and on the unpacked tarball, as its CLI does — offline,
+// through its exported analyzePackage (the CLI would download the package from the registry).
+//
+//   node test/verify/verify-package.js [--root DIR]    (DIR: a package source folder; default: this repository)
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
@@ -18,10 +22,10 @@ function walk(dir) {
 	});
 }
 
-function pack() {
+function pack(root) {
 	fs.mkdirSync(path.join(repo, '.cache'), { recursive: true });
 	work = fs.mkdtempSync(path.join(repo, '.cache', 'verify-'));
-	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: repo }).toString();
+	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root }).toString();
 	const tarball = path.join(work, JSON.parse(out)[0].filename);
 	execFileSync('tar', ['-xzf', tarball, '-C', work]);
 	return { root: path.join(work, 'package'), size: fs.statSync(tarball).size };
@@ -106,15 +110,44 @@ function verifyPackageDir(root) {
 	return { problems, pkg };
 }
 
-function main() {
+/**
+ * n8n's scanner, both legs of its CLI: the full rule set on the source (its SOURCE_FILE_PATTERNS),
+ * compiled `.js` and package.json on the unpacked tarball. Errors fail, warnings do not (as in n8n).
+ */
+async function scanWithN8nScanner(sourceDir, packageDir) {
+	// eslint-plugin-n8n-nodes-base lints fixed fake file names under NODE_ENV=test (its own rule tests)
+	delete process.env.NODE_ENV;
+	const scanner = await import(require.resolve('@n8n/scan-community-package/scanner/scanner.mjs', { paths: [repo] }));
+	const found = [];
+	for (const [leg, dir, patterns] of [
+		['source', sourceDir, scanner.SOURCE_FILE_PATTERNS],
+		['tarball', packageDir, ['**/*.js', 'package.json']],
+	]) {
+		const result = await scanner.analyzePackage(dir, patterns);
+		if (!result.passed) found.push(`n8n scanner (${leg}): ${result.message}${result.details ? `\n${result.details.trim()}` : ''}`);
+	}
+	return found;
+}
+
+function scannerVersion() {
+	const pj = require.resolve('@n8n/scan-community-package/package.json', { paths: [repo] });
+	return JSON.parse(fs.readFileSync(pj, 'utf8')).version;
+}
+
+async function main() {
+	const at = process.argv.indexOf('--root');
+	const sourceRoot = path.resolve(at === -1 ? repo : process.argv[at + 1]);
 	let result = { problems: [] };
 	try {
-		const { root, size } = pack();
+		const { root, size } = pack(sourceRoot);
 		result = verifyPackageDir(root);
 		const { pkg } = result;
 		const distBytes = walk(path.join(root, 'dist')).reduce((sum, f) => sum + fs.statSync(f).size, 0);
 		console.log(`tarball ${(size / 1024).toFixed(1)} KB, dist ${(distBytes / 1024).toFixed(1)} KB, ` +
 			`${Object.keys(pkg.dependencies || {}).length} runtime dependencies, ${pkg.n8n.nodes.length} nodes, ${pkg.n8n.credentials.length} credentials`);
+		const scanned = await scanWithN8nScanner(sourceRoot, root);
+		result.problems.push(...scanned);
+		if (!scanned.length) console.log(`n8n scanner (@n8n/scan-community-package ${scannerVersion()}): source and tarball pass`);
 	} catch (error) {
 		result.problems.push(`verification could not run: ${error.message}`);
 	} finally {
@@ -124,7 +157,7 @@ function main() {
 		console.error(`verify: ${result.problems.length} problem(s)\n- ${result.problems.join('\n- ')}`);
 		process.exit(1);
 	}
-	console.log('verify: the packed tarball meets n8n community-node rules');
+	console.log('verify: the packed tarball meets n8n community-node rules and passes n8n\'s scanner');
 }
 
 module.exports = { verifyPackageDir };

@@ -17,8 +17,6 @@ import {
 	startN8nStack,
 	waitFor,
 } from '../runner/index.cjs';
-import { PG_BIN } from '../runner/postgres.cjs';
-import { exec } from '../runner/util.cjs';
 
 export const PACKAGE = 'n8n-nodes-huskyvoice';
 export const TYPES = {
@@ -524,22 +522,17 @@ function findIn(text: string, where: string, secrets: SecretEntry[], out: Occurr
 	}
 }
 
-/** `pg_dump --data-only` of n8n's whole database, split per table. */
+/**
+ * Every row of every table of n8n's database as text (each row in Postgres's record text form,
+ * one per line), per table: what `pg_dump --data-only` would show, without needing pg_dump.
+ */
 async function dumpTables(env: ReliabilityEnv): Promise<Map<string, { text: string; rows: number }>> {
 	const { db } = env.stack;
-	const file = path.join(env.stack.runDir, 'secret-scan.sql');
-	await exec(
-		path.join(PG_BIN, 'pg_dump'),
-		['--data-only', '--no-owner', '-h', db.host, '-p', String(db.port), '-U', db.user, '-d', db.database, '-f', file],
-		{ env: { PATH: process.env.PATH, PGPASSWORD: db.password, LANG: 'C' }, timeoutMs: 120_000 },
-	);
-	const dump = fs.readFileSync(file, 'utf8');
-	fs.rmSync(file, { force: true });
 	const tables = new Map<string, { text: string; rows: number }>();
-	const re = /^COPY public\.("?[^\s(]+"?) [^\n]*FROM stdin;\n([\s\S]*?)^\\\.$/gm;
-	for (let m = re.exec(dump); m; m = re.exec(dump)) {
-		const body = m[2];
-		tables.set(m[1].replace(/"/g, ''), { text: body, rows: body === '' ? 0 : body.split('\n').length - 1 });
+	const names = await db.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public' order by 1`);
+	for (const { name } of names) {
+		const rows = await db.query<{ line: string }>(`select t::text as line from public."${name.replace(/"/g, '""')}" t`);
+		tables.set(name, { text: rows.map((r) => r.line + '\n').join(''), rows: rows.length });
 	}
 	return tables;
 }
@@ -566,7 +559,7 @@ function filesUnder(dir: string, skip: (p: string) => boolean): string[] {
 
 /**
  * Searches, for every secret in the book (plain, URL-encoded, base64): every table of n8n's
- * database (pg_dump, so TOASTed/compressed values are searched decompressed — execution_data,
+ * database (every row read as text, so TOASTed/compressed values are searched decompressed — execution_data,
  * execution_entity, workflow_entity incl. static data, workflow_history, webhook_entity,
  * event/insights tables… and credentials_entity, whose data is encrypted, so a plain secret there
  * would be a finding too), every log file of every n8n process, every other file in the run

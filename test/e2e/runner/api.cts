@@ -11,6 +11,10 @@
  *  - POST /rest/workflows/:id/run  { triggerToStartFrom: { name } } or { destinationNode: { nodeName, mode } }
  * Activation (`POST /api/v1/workflows/:id/activate`) is asynchronous in 2.41: it goes through a
  * publication outbox; `GET /rest/workflows/:id/publication-status` tells when it settled.
+ *
+ * n8n 1.x (1.123): activation is synchronous (the activate call answers 400 with the trigger's
+ * error), there is no publication status; a manual run needs the workflow in the body
+ * (`workflowData` with its id). The client reads the version from /rest/settings once.
  */
 import { HttpResponse, request } from './http.cjs';
 import { sleep, waitFor } from './util.cjs';
@@ -205,8 +209,19 @@ export class N8nApi {
 
 	// ---------- credentials ----------
 
-	createCredential(c: { name: string; type: string; data: Record<string, unknown> }): Promise<Credential> {
-		return this.pub('POST', '/credentials', c);
+	async createCredential(c: { name: string; type: string; data: Record<string, unknown> }): Promise<Credential> {
+		return this.pub('POST', '/credentials', { ...c, data: await this.withV1CredentialDefaults(c.type, c.data) });
+	}
+
+	/**
+	 * n8n 1.x adds "Allowed HTTP Request Domains" to every credential type with `authenticate`;
+	 * its public API then requires `allowedDomains` unless `allowedHttpRequestDomains` is given
+	 * (a JSON-schema `if` on an absent property). The editor saves `all` by default; so does this.
+	 */
+	private async withV1CredentialDefaults(type: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+		if ((await this.n8nMajor()) >= 2 || 'allowedHttpRequestDomains' in data) return data;
+		const t = (await this.getCredentialTypes()).find((x) => x.name === type) as { properties?: Array<{ name: string }> } | undefined;
+		return t?.properties?.some((p) => p.name === 'allowedHttpRequestDomains') ? { ...data, allowedHttpRequestDomains: 'all' } : data;
 	}
 
 	/** Updates a credential's data (public API PATCH; replaces `data` as given). */
@@ -248,9 +263,17 @@ export class N8nApi {
 		return this.pub('POST', `/workflows/${id}/deactivate`);
 	}
 
-	/** GET /rest/workflows/:id/publication-status (cookie). */
-	publicationStatus(id: string): Promise<PublicationStatus> {
+	/** GET /rest/workflows/:id/publication-status (cookie). n8n 1.x has none: its activate call already settled it. */
+	async publicationStatus(id: string): Promise<PublicationStatus> {
+		if ((await this.n8nMajor()) < 2) return { status: 'published', liveVersionId: null, pendingVersionId: null, triggers: [] };
 		return this.rest('GET', `/workflows/${id}/publication-status`);
+	}
+
+	private major?: Promise<number>;
+	/** The major version of the n8n answering (GET /rest/settings → versionCli). */
+	n8nMajor(): Promise<number> {
+		this.major ??= this.rest<{ versionCli?: string }>('GET', '/settings').then((s) => Number((s?.versionCli ?? '2').split('.')[0]));
+		return this.major;
 	}
 
 	/**
@@ -386,9 +409,9 @@ export class N8nApi {
 	 * `triggerName` (e.g. a Manual Trigger node); returns the finished execution with data.
 	 */
 	async runManually(workflowId: string, triggerName: string, { timeoutMs = 60_000 } = {}): Promise<Execution> {
-		const r = await this.rest<{ executionId?: string; waitingForWebhook?: boolean }>('POST', `/workflows/${workflowId}/run`, {
-			triggerToStartFrom: { name: triggerName },
-		});
+		const body: Record<string, unknown> = { triggerToStartFrom: { name: triggerName } };
+		if ((await this.n8nMajor()) < 2) body.workflowData = await this.rest('GET', `/workflows/${workflowId}`);
+		const r = await this.rest<{ executionId?: string; waitingForWebhook?: boolean }>('POST', `/workflows/${workflowId}/run`, body);
 		if (!r?.executionId) throw new Error(`manual run of ${workflowId} returned no executionId: ${JSON.stringify(r)}`);
 		return this.waitForExecution(r.executionId, { timeoutMs });
 	}

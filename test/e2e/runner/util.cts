@@ -31,8 +31,15 @@ export function repoRoot(): string {
 }
 
 /** `.cache/` of the repository (git-ignored); override with E2E_CACHE_DIR. */
+/**
+ * Installs of Node and n8n and the Postgres templates: E2E_CACHE_DIR, else a machine-level folder
+ * (`$XDG_CACHE_HOME` or ~/.cache, `/n8n-nodes-huskyvoice`) so every checkout and CI run on the
+ * machine reuses them. Build output (.cache/tools, verify's scratch folders) stays in the repo.
+ */
 export function cacheDir(): string {
-	return process.env.E2E_CACHE_DIR ?? path.join(repoRoot(), '.cache');
+	if (process.env.E2E_CACHE_DIR) return process.env.E2E_CACHE_DIR;
+	const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+	return path.join(base, 'n8n-nodes-huskyvoice');
 }
 
 /** Where per-run folders go: /dev/shm when present (fast), else the OS temp dir. */
@@ -44,8 +51,13 @@ export function runBaseDir(): string {
 export const RUN_DIR_PREFIX = 'husky-e2e-';
 
 const quiet = () => process.env.E2E_QUIET === '1';
+let logPrefix = 'e2e';
+/** The tag of the runner's log lines (`[e2e 12:00:00.000] …`); `npm start` uses its own. */
+export function setLogPrefix(prefix: string): void {
+	logPrefix = prefix;
+}
 export function log(msg: string): void {
-	if (!quiet()) process.stderr.write(`[e2e ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
+	if (!quiet()) process.stderr.write(`[${logPrefix} ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -297,14 +297,22 @@ export class N8nApi {
 		return st;
 	}
 
-	/** Polls the publication status until it is no longer `in_progress`. */
-	async waitForPublication(id: string, { timeoutMs = 60_000 } = {}): Promise<PublicationStatus> {
+	/**
+	 * Polls the publication status until it is no longer `in_progress`. On a loaded machine the
+	 * first read can come before n8n's outbox picked the activation up: `not_published` with no
+	 * trigger status and nothing pending. That is not an outcome yet, so it is read again for up
+	 * to `unstartedMs`; a real failure reports its triggers (or `failed`).
+	 */
+	async waitForPublication(id: string, { timeoutMs = 60_000, unstartedMs = 15_000 } = {}): Promise<PublicationStatus> {
+		const started = Date.now();
 		await sleep(100);
 		return waitFor(
 			`publication of workflow ${id} to settle`,
 			async () => {
 				const st = await this.publicationStatus(id);
-				return st.status === 'in_progress' ? undefined : st;
+				if (st.status === 'in_progress') return undefined;
+				const notPickedUp = st.status === 'not_published' && st.triggers.length === 0 && !st.liveVersionId;
+				return notPickedUp && Date.now() - started < unstartedMs ? undefined : st;
 			},
 			{ timeoutMs, intervalMs: 250 },
 		);

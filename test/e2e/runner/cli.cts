@@ -8,6 +8,7 @@
  * `runStart()`: pass `afterStart` to wire credentials/workflows before the banner is printed.
  */
 import { N8nStack, startN8nStack, StackOptions } from './index.cjs';
+import { isStoppingOnSignal } from './procs.cjs';
 
 export interface CliOptions extends StackOptions {
 	/** Called once the stack is up, before the banner; extra lines are printed in the banner. */
@@ -65,8 +66,10 @@ export async function runStart(options: CliOptions): Promise<N8nStack> {
 		throw e;
 	}
 	process.stdout.write(banner(stack, extra) + '\n');
-	// keep the event loop alive; the signal handlers in procs.cts stop the stack and exit
+	// keep the event loop alive; the signal handlers in procs.cts stop the stack and exit (130 on
+	// Ctrl-C) — processes they stop must not be taken for a crash here, which would exit 1 first
 	setInterval(() => {
+		if (isStoppingOnSignal()) return;
 		const dead = stack.processes.find((p) => p.proc.hasExited());
 		if (dead) {
 			process.stderr.write(`${dead.name} exited unexpectedly; see ${dead.stdoutLog}\n`);

@@ -139,20 +139,25 @@ export function trackedProcesses(): TrackedProcess[] {
 }
 
 let hooksInstalled = false;
+let stoppingOnSignal = false;
+/** True once SIGINT/SIGTERM/SIGHUP began stopping everything: processes exiting then are expected. */
+export function isStoppingOnSignal(): boolean {
+	return stoppingOnSignal;
+}
+
 function installHooks(): void {
 	if (hooksInstalled) return;
 	hooksInstalled = true;
 	process.on('exit', () => {
 		for (const pid of tracked.keys()) killGroup(pid, 'SIGKILL');
 	});
-	let handling = false;
 	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		process.on(sig, () => {
-			if (handling) {
+			if (stoppingOnSignal) {
 				for (const pid of tracked.keys()) killGroup(pid, 'SIGKILL');
 				process.exit(130);
 			}
-			handling = true;
+			stoppingOnSignal = true;
 			log(`${sig}: stopping everything`);
 			const all = Promise.allSettled([...cleanups].map((fn) => fn()));
 			void Promise.race([all, sleepUnref(20_000)]).then(() => {

@@ -10,11 +10,22 @@ export const appointmentIdField: INodeProperties = {
 	description: 'The appointment to change (appointment_id)',
 };
 
-export const sessionOptions = [
-	{ name: 'Morning', value: 'Morning' },
-	{ name: 'Afternoon', value: 'Afternoon' },
-	{ name: 'Evening', value: 'Evening' },
-];
+/** The parts of the day HuskyVoice books in: the option list and the check share these values. */
+export const SESSIONS = ['Morning', 'Afternoon', 'Evening'] as const;
+
+export const sessionOptions = SESSIONS.map((session) => ({ name: session, value: session }));
+
+const APPOINTMENT_STATUS_NAMES: Record<string, string> = {
+	cancelled: 'Cancelled',
+	completed: 'Completed',
+	confirmed: 'Confirmed',
+	rescheduled: 'Rescheduled',
+};
+
+/** Options for the given appointment statuses, sorted by name as n8n lists options. */
+export function appointmentStatusOptions(statuses: readonly string[]) {
+	return [...statuses].sort().map((status) => ({ name: APPOINTMENT_STATUS_NAMES[status], value: status }));
+}
 
 /** A service (appointment type): from the list of `GET /services`, by its UUID, or by its name. */
 export function serviceLocator(options: { byName: boolean; required: boolean; description: string }): INodeProperties {

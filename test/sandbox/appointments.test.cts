@@ -1,31 +1,13 @@
-import { SEED_DATES, startSandbox, type Sandbox } from './sandbox.cjs';
-import { adminClient, apiClient, startReceiver, waitFor } from './test-client.cjs';
+import { SEED_DATES } from './sandbox.cjs';
+import { useSandboxWithReceiver, waitFor } from './test-client.cjs';
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof apiClient>;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ rateLimit: { limit: 10_000, windowMs: 60_000 } });
-	api = apiClient(sandbox);
-	receiver = await startReceiver();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await receiver.stop();
-});
-beforeEach(async () => {
-	await waitFor(() => sandbox.state.inflight.size === 0);
-	sandbox.state.reset();
-	receiver.received.length = 0;
-	await adminClient(sandbox)('POST', '/webhooks', { url: receiver.url, events: ['*'] });
-});
+const env = useSandboxWithReceiver();
 
 const { open, second, noAvailability } = SEED_DATES;
 
 describe('PATCH /appointments/{id}', () => {
 	test('changing notes and doctor answers success with the whole appointment', async () => {
-		const res = await api('PATCH', '/appointments/apt_1001', { notes: 'bring reports', assigned_doctor: 'Dr. Rao' });
+		const res = await env.api('PATCH', '/appointments/apt_1001', { notes: 'bring reports', assigned_doctor: 'Dr. Rao' });
 		expect(res.status).toBe(200);
 		expect(res.body).toEqual({
 			success: true,
@@ -38,39 +20,39 @@ describe('PATCH /appointments/{id}', () => {
 	});
 
 	test('rescheduling into a slot with room moves the appointment and its seat', async () => {
-		const res = await api('PATCH', '/appointments/apt_1003', { appointment_date: `${open}T09:30:00Z`, session: 'Morning' });
+		const res = await env.api('PATCH', '/appointments/apt_1003', { appointment_date: `${open}T09:30:00Z`, session: 'Morning' });
 		expect(res.status).toBe(200);
 		expect(res.body.data.appointment).toMatchObject({ date: open, session: 'Morning' });
-		expect(sandbox.state.slots.get('slot_2004')!.filled_slots).toBe(1);
-		expect(sandbox.state.slots.get('slot_2007')!.filled_slots).toBe(0);
+		expect(env.sandbox.state.slots.get('slot_2004')!.filled_slots).toBe(1);
+		expect(env.sandbox.state.slots.get('slot_2007')!.filled_slots).toBe(0);
 	});
 
 	test('a date without availability is refused with 400 OUTSIDE_AVAILABILITY', async () => {
-		const res = await api('PATCH', '/appointments/apt_1004', { appointment_date: `${noAvailability}T09:00:00Z` });
+		const res = await env.api('PATCH', '/appointments/apt_1004', { appointment_date: `${noAvailability}T09:00:00Z` });
 		expect(res.status).toBe(400);
 		expect(res.body).toEqual({ success: false, error: expect.any(String), code: 'OUTSIDE_AVAILABILITY' });
 	});
 
 	test('a full slot is refused with 409 SLOT_FULL', async () => {
-		const res = await api('PATCH', '/appointments/apt_1004', { appointment_date: `${open}T13:00:00Z`, session: 'Afternoon' });
+		const res = await env.api('PATCH', '/appointments/apt_1004', { appointment_date: `${open}T13:00:00Z`, session: 'Afternoon' });
 		expect(res.status).toBe(409);
 		expect(res.body.code).toBe('SLOT_FULL');
 	});
 
 	test('booking a patient twice into one date and session is refused with 409 DUPLICATE_BOOKING', async () => {
-		const res = await api('PATCH', '/appointments/apt_1002', { appointment_date: `${open}T10:00:00Z` });
+		const res = await env.api('PATCH', '/appointments/apt_1002', { appointment_date: `${open}T10:00:00Z` });
 		expect(res.status).toBe(409);
 		expect(res.body.code).toBe('DUPLICATE_BOOKING');
 	});
 
 	test('an unknown appointment answers 404 in the success:false shape', async () => {
-		const res = await api('PATCH', '/appointments/apt_9999', { notes: 'x' });
+		const res = await env.api('PATCH', '/appointments/apt_9999', { notes: 'x' });
 		expect(res.status).toBe(404);
 		expect(res.body).toEqual({ success: false, error: expect.any(String), code: 'NOT_FOUND' });
 	});
 
 	test('an empty body is refused with 400', async () => {
-		const res = await api('PATCH', '/appointments/apt_1001', {});
+		const res = await env.api('PATCH', '/appointments/apt_1001', {});
 		expect(res.status).toBe(400);
 		expect(res.body.success).toBe(false);
 	});
@@ -81,33 +63,33 @@ describe('PATCH /appointments/{id}', () => {
 		['status', { status: 'done' }],
 		['session', { session: 'Night' }],
 	])('a bad %s is refused with 400 naming it', async (field, body) => {
-		const res = await api('PATCH', '/appointments/apt_1001', body);
+		const res = await env.api('PATCH', '/appointments/apt_1001', body);
 		expect(res.status).toBe(400);
 		expect(res.body.error).toContain(field);
 	});
 
 	test('cancelling frees the seat and, being a REST write, emits no event', async () => {
-		const res = await api('PATCH', '/appointments/apt_1001', { status: 'cancelled' });
+		const res = await env.api('PATCH', '/appointments/apt_1001', { status: 'cancelled' });
 		expect(res.body.data.appointment.status).toBe('cancelled');
-		expect(sandbox.state.slots.get('slot_2001')!.filled_slots).toBe(2);
-		await api('PATCH', '/appointments/apt_1002', { notes: 'x' });
-		expect(sandbox.state.events.size).toBe(0);
-		expect(receiver.received).toHaveLength(0);
+		expect(env.sandbox.state.slots.get('slot_2001')!.filled_slots).toBe(2);
+		await env.api('PATCH', '/appointments/apt_1002', { notes: 'x' });
+		expect(env.sandbox.state.events.size).toBe(0);
+		expect(env.receiver.received).toHaveLength(0);
 	});
 
 	test('a new date without a status makes the appointment rescheduled; with a status it keeps that one', async () => {
-		const moved = await api('PATCH', '/appointments/apt_1003', { appointment_date: `${open}T09:30:00Z`, session: 'Morning' });
+		const moved = await env.api('PATCH', '/appointments/apt_1003', { appointment_date: `${open}T09:30:00Z`, session: 'Morning' });
 		expect(moved.body.data.appointment.status).toBe('rescheduled');
-		const back = await api('PATCH', '/appointments/apt_1003', { appointment_date: `${second}T13:00:00Z`, session: 'Afternoon', status: 'confirmed' });
+		const back = await env.api('PATCH', '/appointments/apt_1003', { appointment_date: `${second}T13:00:00Z`, session: 'Afternoon', status: 'confirmed' });
 		expect(back.body.data.appointment.status).toBe('confirmed');
 	});
 
 	test('a dashboard change (admin action) emits appointment.cancelled and slot.updated', async () => {
-		const res = await adminClient(sandbox)('POST', '/appointments/apt_1001/dashboard-change', { status: 'cancelled' });
+		const res = await env.admin('POST', '/appointments/apt_1001/dashboard-change', { status: 'cancelled' });
 		expect(res.status).toBe(200);
 		expect(res.body.event_id).toMatch(/^evt_/);
-		await waitFor(() => receiver.received.length === 2);
-		const cancelled = receiver.received.find((r) => r.json.event === 'appointment.cancelled')!.json;
+		await waitFor(() => env.receiver.received.length === 2);
+		const cancelled = env.receiver.received.find((r) => r.json.event === 'appointment.cancelled')!.json;
 		expect(cancelled).toEqual({
 			event_id: res.body.event_id,
 			event: 'appointment.cancelled',
@@ -121,29 +103,28 @@ describe('PATCH /appointments/{id}', () => {
 				booked_at: expect.any(String),
 			}),
 		});
-		const slot = receiver.received.find((r) => r.json.event === 'slot.updated')!.json;
+		const slot = env.receiver.received.find((r) => r.json.event === 'slot.updated')!.json;
 		expect(slot.slot).toMatchObject({ slot_id: 'slot_2001', filled_slots: 2, available_slots: 3 });
 	});
 
 	test('dashboard changes: completing emits appointment.completed, other changes appointment.updated', async () => {
-		const admin = adminClient(sandbox);
-		await admin('POST', '/appointments/apt_1001/dashboard-change', { status: 'completed' });
-		await admin('POST', '/appointments/apt_1002/dashboard-change', { notes: 'x' });
-		await waitFor(() => receiver.received.length === 2);
-		expect(receiver.received.map((r) => r.json.event).sort()).toEqual(['appointment.completed', 'appointment.updated']);
+		await env.admin('POST', '/appointments/apt_1001/dashboard-change', { status: 'completed' });
+		await env.admin('POST', '/appointments/apt_1002/dashboard-change', { notes: 'x' });
+		await waitFor(() => env.receiver.received.length === 2);
+		expect(env.receiver.received.map((r) => r.json.event).sort()).toEqual(['appointment.completed', 'appointment.updated']);
 	});
 
 	test('a dashboard change is refused like the API would refuse it, without an event', async () => {
-		const res = await adminClient(sandbox)('POST', '/appointments/apt_1004/dashboard-change', { appointment_date: `${noAvailability}T09:00:00Z` });
+		const res = await env.admin('POST', '/appointments/apt_1004/dashboard-change', { appointment_date: `${noAvailability}T09:00:00Z` });
 		expect(res.status).toBe(400);
 		expect(res.body.code).toBe('OUTSIDE_AVAILABILITY');
-		expect(sandbox.state.events.size).toBe(0);
+		expect(env.sandbox.state.events.size).toBe(0);
 	});
 });
 
 describe('GET /appointment-slots/availability', () => {
 	test('a date answers every slot in the documented shape', async () => {
-		const res = await api('GET', `/appointment-slots/availability?date=${open}`);
+		const res = await env.api('GET', `/appointment-slots/availability?date=${open}`);
 		expect(res.status).toBe(200);
 		expect(res.body.success).toBe(true);
 		expect(res.body.date).toBe(open);
@@ -155,22 +136,22 @@ describe('GET /appointment-slots/availability', () => {
 	});
 
 	test('the full slot is listed with no seats available', async () => {
-		const res = await api('GET', `/appointment-slots/availability?date=${open}&session=Afternoon`);
+		const res = await env.api('GET', `/appointment-slots/availability?date=${open}&session=Afternoon`);
 		expect(res.body.slots).toEqual([expect.objectContaining({ slot_id: 'slot_2002', available_slots: 0 })]);
 	});
 
 	test('branch and session filter the slots', async () => {
-		const res = await api('GET', `/appointment-slots/availability?date=${second}&branch_id=br_koramangala&session=Evening`);
+		const res = await env.api('GET', `/appointment-slots/availability?date=${second}&branch_id=br_koramangala&session=Evening`);
 		expect(res.body.slots.map((s: { slot_id: string }) => s.slot_id)).toEqual(['slot_2006']);
 	});
 
 	test('a date without availability answers an empty list', async () => {
-		const res = await api('GET', `/appointment-slots/availability?date=${noAvailability}`);
+		const res = await env.api('GET', `/appointment-slots/availability?date=${noAvailability}`);
 		expect(res.body).toEqual({ success: true, date: noAvailability, slots: [] });
 	});
 
 	test.each(['', 'date=2030-02-30', 'date=06/03/2030'])('a missing or bad date (%s) is refused with 400', async (query) => {
-		const res = await api('GET', `/appointment-slots/availability?${query}`);
+		const res = await env.api('GET', `/appointment-slots/availability?${query}`);
 		expect(res.status).toBe(400);
 		expect(res.body.success).toBe(false);
 	});

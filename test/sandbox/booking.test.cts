@@ -1,28 +1,8 @@
 import { SEED_SERVICES } from './seed.cjs';
-import { SEED_DATES, startSandbox, type Sandbox } from './sandbox.cjs';
-import { adminClient, apiClient, send, startReceiver, waitFor } from './test-client.cjs';
+import { SEED_DATES } from './sandbox.cjs';
+import { send, useSandboxWithReceiver, waitFor } from './test-client.cjs';
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof apiClient>;
-let admin: ReturnType<typeof adminClient>;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ rateLimit: { limit: 10_000, windowMs: 60_000 } });
-	api = apiClient(sandbox);
-	admin = adminClient(sandbox);
-	receiver = await startReceiver();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await receiver.stop();
-});
-beforeEach(async () => {
-	await waitFor(() => sandbox.state.inflight.size === 0);
-	sandbox.state.reset();
-	receiver.received.length = 0;
-	await admin('POST', '/webhooks', { url: receiver.url, events: ['*'] });
-});
+const env = useSandboxWithReceiver();
 
 const { open, second, noAvailability } = SEED_DATES;
 const booking = {
@@ -35,7 +15,7 @@ const booking = {
 
 describe('POST /appointments', () => {
 	test('books into the slot whose hours hold the time: 201 with id, token and the appointment, and no event', async () => {
-		const res = await api('POST', '/appointments', booking);
+		const res = await env.api('POST', '/appointments', booking);
 		expect(res.status).toBe(201);
 		expect(res.body).toEqual({
 			success: true,
@@ -44,12 +24,12 @@ describe('POST /appointments', () => {
 			data: expect.objectContaining({ session: 'Morning', batch: 'B1', date: open, status: 'confirmed', patient_name: 'Meera Nair' }),
 		});
 		expect(res.body.data).not.toHaveProperty('booked_via');
-		expect(sandbox.state.slots.get('slot_2001')!.filled_slots).toBe(4);
-		expect(sandbox.state.events.size).toBe(0);
+		expect(env.sandbox.state.slots.get('slot_2001')!.filled_slots).toBe(4);
+		expect(env.sandbox.state.events.size).toBe(0);
 	});
 
 	test('the service may be given by name, case-insensitively', async () => {
-		const res = await api('POST', '/appointments', { ...booking, appointment_type: 'follow-UP visit', session: 'Evening' });
+		const res = await env.api('POST', '/appointments', { ...booking, appointment_type: 'follow-UP visit', session: 'Evening' });
 		expect(res.status).toBe(201);
 		expect(res.body.data).toMatchObject({ appointment_type: SEED_SERVICES.followUp.service_id, session: 'Evening' });
 	});
@@ -62,33 +42,33 @@ describe('POST /appointments', () => {
 		['parent_phone', { parent_phone: '9811122233' }],
 		['session', { session: 'Night' }],
 	])('a bad %s is refused with 400 naming it', async (field, change) => {
-		const res = await api('POST', '/appointments', { ...booking, ...change });
+		const res = await env.api('POST', '/appointments', { ...booking, ...change });
 		expect(res.status).toBe(400);
 		expect(res.body).toEqual({ success: false, code: 'INVALID_REQUEST', error: expect.stringContaining(field) });
 	});
 
 	test('the branch is required because the organisation has two', async () => {
 		const { branch_id: _b, ...noBranch } = booking;
-		const res = await api('POST', '/appointments', noBranch);
+		const res = await env.api('POST', '/appointments', noBranch);
 		expect(res.status).toBe(400);
 		expect(res.body.error).toMatch(/branch_id is required.*br_indiranagar, br_koramangala/);
 	});
 
 	test('a time outside every slot is refused with 400 OUTSIDE_AVAILABILITY, as is a day without slots', async () => {
-		expect((await api('POST', '/appointments', { ...booking, appointment_date: `${open}T12:30:00Z` })).body.code).toBe('OUTSIDE_AVAILABILITY');
-		const none = await api('POST', '/appointments', { ...booking, appointment_date: `${noAvailability}T09:30:00Z` });
+		expect((await env.api('POST', '/appointments', { ...booking, appointment_date: `${open}T12:30:00Z` })).body.code).toBe('OUTSIDE_AVAILABILITY');
+		const none = await env.api('POST', '/appointments', { ...booking, appointment_date: `${noAvailability}T09:30:00Z` });
 		expect(none.status).toBe(400);
 		expect(none.body.code).toBe('OUTSIDE_AVAILABILITY');
 	});
 
 	test('a full slot is refused with 409 SLOT_FULL', async () => {
-		const res = await api('POST', '/appointments', { ...booking, appointment_date: `${open}T13:30:00Z` });
+		const res = await env.api('POST', '/appointments', { ...booking, appointment_date: `${open}T13:30:00Z` });
 		expect(res.status).toBe(409);
 		expect(res.body.code).toBe('SLOT_FULL');
 	});
 
 	test('the same patient on the same date and session is refused with 409 DUPLICATE_BOOKING', async () => {
-		const res = await api('POST', '/appointments', { ...booking, patient_name: 'aarav sharma', parent_phone: '+919876543210' });
+		const res = await env.api('POST', '/appointments', { ...booking, patient_name: 'aarav sharma', parent_phone: '+919876543210' });
 		expect(res.status).toBe(409);
 		expect(res.body.code).toBe('DUPLICATE_BOOKING');
 	});
@@ -96,39 +76,39 @@ describe('POST /appointments', () => {
 
 describe('GET /appointments/{id} and GET /appointments', () => {
 	test('one appointment answers in the data envelope; an unknown one 404 NOT_FOUND', async () => {
-		expect((await api('GET', '/appointments/apt_1003')).body).toEqual({ success: true, data: expect.objectContaining({ patient_name: 'Diya Patel' }) });
-		const missing = await api('GET', '/appointments/apt_9999');
+		expect((await env.api('GET', '/appointments/apt_1003')).body).toEqual({ success: true, data: expect.objectContaining({ patient_name: 'Diya Patel' }) });
+		const missing = await env.api('GET', '/appointments/apt_9999');
 		expect(missing.status).toBe(404);
 		expect(missing.body.code).toBe('NOT_FOUND');
 	});
 
 	test('search filters by every documented parameter and sorts by date and session', async () => {
-		const all = await api('GET', '/appointments');
+		const all = await env.api('GET', '/appointments');
 		expect(all.body.data.map((a: { appointment_id: string }) => a.appointment_id)).toEqual(['apt_1001', 'apt_1002', 'apt_1004', 'apt_1003']);
-		const filtered = await api(
+		const filtered = await env.api(
 			'GET',
 			`/appointments?date=${second}&status=confirmed&branch_id=br_koramangala&session=Morning&batch=B1&appointment_type=${SEED_SERVICES.vaccination.service_id}`,
 		);
 		expect(filtered.body.data.map((a: { appointment_id: string }) => a.appointment_id)).toEqual(['apt_1004']);
-		await api('PATCH', '/appointments/apt_1003', { appointment_date: `${open}T09:30:00Z`, session: 'Morning' });
-		expect((await api('GET', '/appointments?status=rescheduled')).body.data).toHaveLength(1);
+		await env.api('PATCH', '/appointments/apt_1003', { appointment_date: `${open}T09:30:00Z`, session: 'Morning' });
+		expect((await env.api('GET', '/appointments?status=rescheduled')).body.data).toHaveLength(1);
 	});
 
 	test('pages through page/limit; the last page is short, the one after it empty', async () => {
-		await admin('POST', '/appointments/generate', { count: 7, date: noAvailability });
-		const page = (n: number) => api('GET', `/appointments?date=${noAvailability}&limit=3&page=${n}`);
+		await env.admin('POST', '/appointments/generate', { count: 7, date: noAvailability });
+		const page = (n: number) => env.api('GET', `/appointments?date=${noAvailability}&limit=3&page=${n}`);
 		expect((await page(1)).body.data).toHaveLength(3);
 		expect((await page(3)).body.data).toHaveLength(1);
 		expect((await page(4)).body).toEqual({ success: true, data: [] });
 	});
 
 	test('totals appear only when the undocumented searchTotals setting is on', async () => {
-		await admin('POST', '/config', { searchTotals: true });
-		expect((await api('GET', '/appointments?limit=3')).body.pagination).toEqual({ page: 1, limit: 3, total: 4, total_pages: 2 });
+		await env.admin('POST', '/config', { searchTotals: true });
+		expect((await env.api('GET', '/appointments?limit=3')).body.pagination).toEqual({ page: 1, limit: 3, total: 4, total_pages: 2 });
 	});
 
 	test.each(['limit=201', 'limit=0', 'page=0', 'date=2030-02-30', 'status=booked', 'session=Night'])('%s is refused with 400', async (query) => {
-		const res = await api('GET', `/appointments?${query}`);
+		const res = await env.api('GET', `/appointments?${query}`);
 		expect(res.status).toBe(400);
 		expect(res.body.code).toBe('INVALID_REQUEST');
 	});
@@ -136,43 +116,43 @@ describe('GET /appointments/{id} and GET /appointments', () => {
 
 describe('cancelling through the API follows GET /appointment-config', () => {
 	test('the config answers the documented fields', async () => {
-		expect((await api('GET', '/appointment-config')).body).toEqual({
+		expect((await env.api('GET', '/appointment-config')).body).toEqual({
 			success: true,
 			data: { allow_cancellation: true, cancellation_notice_hours: 24, timezone: expect.any(String) },
 		});
 	});
 
 	test('with cancellation switched off the API refuses; the dashboard still may', async () => {
-		await admin('POST', '/appointment-config', { allow_cancellation: false });
-		const res = await api('PATCH', '/appointments/apt_1001', { status: 'cancelled' });
+		await env.admin('POST', '/appointment-config', { allow_cancellation: false });
+		const res = await env.api('PATCH', '/appointments/apt_1001', { status: 'cancelled' });
 		expect(res.status).toBe(403);
 		expect(res.body.code).toBe('CANCELLATION_NOT_ALLOWED');
-		expect((await admin('POST', '/appointments/apt_1001/dashboard-change', { status: 'cancelled' })).status).toBe(200);
+		expect((await env.admin('POST', '/appointments/apt_1001/dashboard-change', { status: 'cancelled' })).status).toBe(200);
 	});
 
 	test('inside the notice period the API refuses', async () => {
-		await admin('POST', '/appointment-config', { cancellation_notice_hours: 1_000_000 });
-		const res = await api('PATCH', '/appointments/apt_1001', { status: 'cancelled', notes: 'patient called' });
+		await env.admin('POST', '/appointment-config', { cancellation_notice_hours: 1_000_000 });
+		const res = await env.api('PATCH', '/appointments/apt_1001', { status: 'cancelled', notes: 'patient called' });
 		expect(res.status).toBe(400);
 		expect(res.body.code).toBe('CANCELLATION_WINDOW_PASSED');
-		expect(sandbox.state.appointments.get('apt_1001')!.status).toBe('confirmed');
+		expect(env.sandbox.state.appointments.get('apt_1001')!.status).toBe('confirmed');
 	});
 
 	test('cancelling an already cancelled appointment succeeds and returns it, even when cancelling is now off', async () => {
-		await api('PATCH', '/appointments/apt_1001', { status: 'cancelled' });
-		await admin('POST', '/appointment-config', { allow_cancellation: false });
-		const again = await api('PATCH', '/appointments/apt_1001', { status: 'cancelled' });
+		await env.api('PATCH', '/appointments/apt_1001', { status: 'cancelled' });
+		await env.admin('POST', '/appointment-config', { allow_cancellation: false });
+		const again = await env.api('PATCH', '/appointments/apt_1001', { status: 'cancelled' });
 		expect(again.status).toBe(200);
 		expect(again.body.data.appointment.status).toBe('cancelled');
-		expect(sandbox.state.slots.get('slot_2001')!.filled_slots).toBe(2);
+		expect(env.sandbox.state.slots.get('slot_2001')!.filled_slots).toBe(2);
 	});
 });
 
 describe('GET /services', () => {
 	test('answers { data: [{ service_id, name }] } by default and a bare [{ id, name }] when configured', async () => {
-		expect((await api('GET', '/services')).body.data).toContainEqual(SEED_SERVICES.vaccination);
-		await admin('POST', '/config', { servicesShape: 'bare' });
-		expect((await api('GET', '/services')).body).toContainEqual({ id: SEED_SERVICES.vaccination.service_id, name: 'Vaccination' });
+		expect((await env.api('GET', '/services')).body.data).toContainEqual(SEED_SERVICES.vaccination);
+		await env.admin('POST', '/config', { servicesShape: 'bare' });
+		expect((await env.api('GET', '/services')).body).toContainEqual({ id: SEED_SERVICES.vaccination.service_id, name: 'Vaccination' });
 	});
 });
 
@@ -190,18 +170,18 @@ describe('POST /appointment-slots (calendar windows)', () => {
 	};
 
 	test('creates a weekly window that shows up in availability as calendar_id||date and takes bookings, with no event', async () => {
-		const res = await api('POST', '/appointment-slots', window);
+		const res = await env.api('POST', '/appointment-slots', window);
 		expect(res.status).toBe(201);
 		const { calendar_id } = res.body.data;
 		expect(res.body.data).toMatchObject({ slot_id: calendar_id, batch: 'E1', appointment_type: SEED_SERVICES.vaccination.service_id });
 		const wednesday = '2030-06-05';
-		const slots = (await api('GET', `/appointment-slots/availability?date=${wednesday}`)).body.slots;
+		const slots = (await env.api('GET', `/appointment-slots/availability?date=${wednesday}`)).body.slots;
 		expect(slots).toEqual([expect.objectContaining({ slot_id: `${calendar_id}||${wednesday}`, branch_id: 'br_hsr', max_slots: 4, ai_slots: 2, available_slots: 2 })]);
-		const booked = await api('POST', '/appointments', { ...booking, branch_id: 'br_hsr', appointment_type: 'Vaccination', appointment_date: `${wednesday}T17:30:00Z` });
+		const booked = await env.api('POST', '/appointments', { ...booking, branch_id: 'br_hsr', appointment_type: 'Vaccination', appointment_date: `${wednesday}T17:30:00Z` });
 		expect(booked.status).toBe(201);
-		const wrongService = await api('POST', '/appointments', { ...booking, patient_name: 'X', branch_id: 'br_hsr', appointment_date: `${wednesday}T17:30:00Z` });
+		const wrongService = await env.api('POST', '/appointments', { ...booking, patient_name: 'X', branch_id: 'br_hsr', appointment_date: `${wednesday}T17:30:00Z` });
 		expect(wrongService.body.code).toBe('OUTSIDE_AVAILABILITY');
-		expect(sandbox.state.events.size).toBe(0);
+		expect(env.sandbox.state.events.size).toBe(0);
 	});
 
 	test.each([
@@ -212,7 +192,7 @@ describe('POST /appointment-slots (calendar windows)', () => {
 		['appointment_type_id', { appointment_type_id: 'nope' }],
 		['batch_name', { batch_name: '' }],
 	])('a bad %s is refused with 400 naming it', async (field, change) => {
-		const res = await api('POST', '/appointment-slots', { ...window, ...change });
+		const res = await env.api('POST', '/appointment-slots', { ...window, ...change });
 		expect(res.status).toBe(400);
 		expect(res.body.error).toContain(field);
 	});
@@ -220,25 +200,25 @@ describe('POST /appointment-slots (calendar windows)', () => {
 
 describe('API-key scopes', () => {
 	test('a read-only key may search but not book (403 insufficient_scope); slots:write is its own scope', async () => {
-		const { key } = (await admin('POST', '/api-keys', { scopes: ['appointments:read'] })).body;
+		const { key } = (await env.admin('POST', '/api-keys', { scopes: ['appointments:read'] })).body;
 		const as = (method: 'GET' | 'POST', path: string, body?: unknown) =>
-			send(method, `${sandbox.baseUrl}${path}`, body, { authorization: `Bearer ${key}` });
+			send(method, `${env.sandbox.baseUrl}${path}`, body, { authorization: `Bearer ${key}` });
 		expect((await as('GET', '/appointments')).status).toBe(200);
 		const refused = await as('POST', '/appointments', booking);
 		expect(refused.status).toBe(403);
 		expect(refused.body.error.code).toBe('insufficient_scope');
-		const writer = (await admin('POST', '/api-keys', { scopes: ['appointments:write'] })).body.key;
-		const windowRefused = await send('POST', `${sandbox.baseUrl}/appointment-slots`, {}, { authorization: `Bearer ${writer}` });
+		const writer = (await env.admin('POST', '/api-keys', { scopes: ['appointments:write'] })).body.key;
+		const windowRefused = await send('POST', `${env.sandbox.baseUrl}/appointment-slots`, {}, { authorization: `Bearer ${writer}` });
 		expect(windowRefused.status).toBe(403);
 	});
 });
 
 describe('admin: the AI agent books during a call', () => {
 	test('the same checks as the API, then appointment.created and slot.updated with booked_via phone_call', async () => {
-		const res = await admin('POST', '/appointments/agent-booking', booking);
+		const res = await env.admin('POST', '/appointments/agent-booking', booking);
 		expect(res.status).toBe(201);
-		await waitFor(() => receiver.received.length === 2);
-		const created = receiver.received.find((r) => r.json.event === 'appointment.created')!.json;
+		await waitFor(() => env.receiver.received.length === 2);
+		const created = env.receiver.received.find((r) => r.json.event === 'appointment.created')!.json;
 		expect(created.event_id).toBe(res.body.event_id);
 		expect(created.appointment).toMatchObject({
 			appointment_id: res.body.appointment.appointment_id,
@@ -246,28 +226,28 @@ describe('admin: the AI agent books during a call', () => {
 			appointment_type_name: 'Consultation',
 			start_time: '09:00',
 		});
-		const refused = await admin('POST', '/appointments/agent-booking', booking);
+		const refused = await env.admin('POST', '/appointments/agent-booking', booking);
 		expect(refused.status).toBe(409);
 		expect(refused.body.code).toBe('DUPLICATE_BOOKING');
 	});
 
 	test('the agent fills only the slot’s ai_slots (available_slots); the API may book up to max_slots', async () => {
 		const slot2001 = async () =>
-			(await api('GET', `/appointment-slots/availability?date=${open}&branch_id=br_koramangala&session=Morning`)).body.slots[0];
+			(await env.api('GET', `/appointment-slots/availability?date=${open}&branch_id=br_koramangala&session=Morning`)).body.slots[0];
 		// slot_2001: 3 of 10 filled, ai_slots 5
 		expect(await slot2001()).toMatchObject({ max_slots: 10, ai_slots: 5, filled_slots: 3, available_slots: 2 });
 		for (const n of [1, 2]) {
-			expect((await admin('POST', '/appointments/agent-booking', { ...booking, patient_name: `Caller ${n}` })).status).toBe(201);
+			expect((await env.admin('POST', '/appointments/agent-booking', { ...booking, patient_name: `Caller ${n}` })).status).toBe(201);
 		}
 		expect(await slot2001()).toMatchObject({ filled_slots: 5, available_slots: 0 });
-		const third = await admin('POST', '/appointments/agent-booking', { ...booking, patient_name: 'Caller 3' });
+		const third = await env.admin('POST', '/appointments/agent-booking', { ...booking, patient_name: 'Caller 3' });
 		expect(third.status).toBe(409);
 		expect(third.body.code).toBe('SLOT_FULL');
 		for (const n of [1, 2, 3, 4, 5]) {
-			expect((await api('POST', '/appointments', { ...booking, patient_name: `Front desk ${n}` })).status).toBe(201);
+			expect((await env.api('POST', '/appointments', { ...booking, patient_name: `Front desk ${n}` })).status).toBe(201);
 		}
 		expect(await slot2001()).toMatchObject({ filled_slots: 10, available_slots: 0 });
-		const eleventh = await api('POST', '/appointments', { ...booking, patient_name: 'Front desk 6' });
+		const eleventh = await env.api('POST', '/appointments', { ...booking, patient_name: 'Front desk 6' });
 		expect(eleventh.status).toBe(409);
 		expect(eleventh.body.code).toBe('SLOT_FULL');
 	});

@@ -3,7 +3,7 @@ import http, { type IncomingHttpHeaders } from 'http';
 import type { AddressInfo } from 'net';
 import { request } from 'undici';
 
-import type { Sandbox } from './sandbox.cjs';
+import { startSandbox, type Sandbox } from './sandbox.cjs';
 
 export interface Answer {
 	status: number;
@@ -80,4 +80,36 @@ export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs =
 		if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
+}
+
+export interface SandboxWithReceiver {
+	sandbox: Sandbox;
+	api: ReturnType<typeof apiClient>;
+	admin: ReturnType<typeof adminClient>;
+	receiver: Awaited<ReturnType<typeof startReceiver>>;
+}
+
+/**
+ * One sandbox (rate limit out of the way) and one receiver subscribed to every event for the file;
+ * before each test the previous test's deliveries have landed, then state and receiver are cleared.
+ */
+export function useSandboxWithReceiver(): SandboxWithReceiver {
+	const env = {} as SandboxWithReceiver;
+	beforeAll(async () => {
+		env.sandbox = await startSandbox({ rateLimit: { limit: 10_000, windowMs: 60_000 } });
+		env.api = apiClient(env.sandbox);
+		env.admin = adminClient(env.sandbox);
+		env.receiver = await startReceiver();
+	});
+	afterAll(async () => {
+		await env.sandbox.stop();
+		await env.receiver.stop();
+	});
+	beforeEach(async () => {
+		await waitFor(() => env.sandbox.state.inflight.size === 0);
+		env.sandbox.state.reset();
+		env.receiver.received.length = 0;
+		await env.admin('POST', '/webhooks', { url: env.receiver.url, events: ['*'] });
+	});
+	return env;
 }

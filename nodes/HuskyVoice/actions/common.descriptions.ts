@@ -10,55 +10,58 @@ export const appointmentIdField: INodeProperties = {
 	description: 'The appointment to change (appointment_id)',
 };
 
-export const sessionOptions = [
-	{ name: 'Morning', value: 'Morning' },
-	{ name: 'Afternoon', value: 'Afternoon' },
-	{ name: 'Evening', value: 'Evening' },
-];
+/** The parts of the day HuskyVoice books in: the option list and the check share these values. */
+export const SESSIONS = ['Morning', 'Afternoon', 'Evening'] as const;
 
-/** A service (appointment type): from the list of `GET /services`, by its UUID, or by its name. */
-export function serviceLocator(options: { byName: boolean; required: boolean; description: string }): INodeProperties {
+export const sessionOptions = SESSIONS.map((session) => ({ name: session, value: session }));
+
+const APPOINTMENT_STATUS_NAMES: Record<string, string> = {
+	cancelled: 'Cancelled',
+	completed: 'Completed',
+	confirmed: 'Confirmed',
+	rescheduled: 'Rescheduled',
+};
+
+/** Options for the given appointment statuses, sorted by name as n8n lists options. */
+export function appointmentStatusOptions(statuses: readonly string[]) {
+	return [...statuses].sort().map((status) => ({ name: APPOINTMENT_STATUS_NAMES[status], value: status }));
+}
+
+/** A resource locator: a searchable From List mode, By ID, and By Name when a name placeholder is given. */
+function locator(
+	field: { displayName: string; name: string; required: boolean; description: string },
+	searchListMethod: string,
+	placeholders: { id: string; name?: string },
+): INodeProperties {
 	return {
-		displayName: 'Service',
-		name: 'service',
+		displayName: field.displayName,
+		name: field.name,
 		type: 'resourceLocator',
-		required: options.required,
+		required: field.required,
 		default: { mode: 'list', value: '' },
-		description: options.description,
+		description: field.description,
 		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchServices', searchable: true },
-			},
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '3f1c2a9e-5b7d-4e21-9a3c-0d1e2f3a4b01' },
-			...(options.byName
-				? [{ displayName: 'By Name', name: 'name', type: 'string' as const, placeholder: 'Consultation' }]
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: placeholders.id },
+			...(placeholders.name !== undefined
+				? [{ displayName: 'By Name', name: 'name', type: 'string' as const, placeholder: placeholders.name }]
 				: []),
 		],
 	};
 }
 
+/** A service (appointment type): from the list of `GET /services`, by its UUID, or by its name. */
+export function serviceLocator(options: { byName: boolean; required: boolean; description: string }): INodeProperties {
+	const { byName, ...field } = options;
+	return locator({ displayName: 'Service', name: 'service', ...field }, 'searchServices', {
+		id: '3f1c2a9e-5b7d-4e21-9a3c-0d1e2f3a4b01',
+		name: byName ? 'Consultation' : undefined,
+	});
+}
+
 /** A branch: HuskyVoice has no branch list, so the list shows the branches in the coming week's availability. */
 export function branchLocator(options: { required: boolean; description: string }): INodeProperties {
-	return {
-		displayName: 'Branch',
-		name: 'branch',
-		type: 'resourceLocator',
-		required: options.required,
-		default: { mode: 'list', value: '' },
-		description: options.description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchBranches', searchable: true },
-			},
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'br_koramangala' },
-		],
-	};
+	return locator({ displayName: 'Branch', name: 'branch', ...options }, 'searchBranches', { id: 'br_koramangala' });
 }
 
 /** n8n's usual Return All / Limit pair. */

@@ -6,11 +6,10 @@ import { huskyVoiceApiRequest } from '../../../shared/transport';
 import type { FieldContext } from '../../../shared/validation';
 import { fieldError, requireString, validateChoice, validatePhone } from '../../../shared/validation';
 import { toUtcDateTime } from '../../helpers/dateTime';
-import { branchLocator, serviceLocator, sessionOptions } from '../common.descriptions';
+import { branchLocator, serviceLocator, SESSIONS, sessionOptions } from '../common.descriptions';
 import { findExistingBooking } from './findExisting';
 import { locatorValue, requireLocator } from './locators';
 
-const SESSIONS = ['Morning', 'Afternoon', 'Evening'] as const;
 
 const properties: INodeProperties[] = [
 	serviceLocator({

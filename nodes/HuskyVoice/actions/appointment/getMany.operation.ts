@@ -4,11 +4,17 @@ import { BOOKING_MESSAGES } from '../../../shared/bookingMessages';
 import { getPaged } from '../../../shared/paging';
 import type { FieldContext } from '../../../shared/validation';
 import { requireString, validateChoice, validateDate } from '../../../shared/validation';
-import { branchLocator, returnAllFields, serviceLocator, sessionOptions } from '../common.descriptions';
+import {
+	appointmentStatusOptions,
+	branchLocator,
+	returnAllFields,
+	serviceLocator,
+	SESSIONS,
+	sessionOptions,
+} from '../common.descriptions';
 import { locatorValue } from './locators';
 
 const STATUSES = ['confirmed', 'rescheduled', 'cancelled', 'completed'] as const;
-const SESSIONS = ['Morning', 'Afternoon', 'Evening'] as const;
 
 const properties: INodeProperties[] = [
 	...returnAllFields,
@@ -48,12 +54,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
-				options: [
-					{ name: 'Cancelled', value: 'cancelled' },
-					{ name: 'Completed', value: 'completed' },
-					{ name: 'Confirmed', value: 'confirmed' },
-					{ name: 'Rescheduled', value: 'rescheduled' },
-				],
+				options: appointmentStatusOptions(STATUSES),
 				default: 'confirmed',
 				description: 'Only appointments with this status',
 			},

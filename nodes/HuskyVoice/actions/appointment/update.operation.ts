@@ -4,10 +4,9 @@ import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
 import type { FieldContext } from '../../../shared/validation';
 import { fieldError, requirePathId, requireString, validateChoice } from '../../../shared/validation';
 import { toUtcDateTime } from '../../helpers/dateTime';
-import { appointmentIdField, sessionOptions } from '../common.descriptions';
+import { appointmentIdField, appointmentStatusOptions, SESSIONS, sessionOptions } from '../common.descriptions';
 
 const STATUSES = ['confirmed', 'completed', 'cancelled'] as const;
-const SESSIONS = ['Morning', 'Afternoon', 'Evening'] as const;
 
 const properties: INodeProperties[] = [
 	appointmentIdField,
@@ -61,11 +60,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
-				options: [
-					{ name: 'Cancelled', value: 'cancelled' },
-					{ name: 'Completed', value: 'completed' },
-					{ name: 'Confirmed', value: 'confirmed' },
-				],
+				options: appointmentStatusOptions(STATUSES),
 				default: 'confirmed',
 				description: 'New status of the appointment',
 			},

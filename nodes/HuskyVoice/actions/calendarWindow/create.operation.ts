@@ -6,10 +6,9 @@ import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
 import type { FieldContext } from '../../../shared/validation';
 import { fieldError, requireString, validateChoice } from '../../../shared/validation';
 import { locatorValue, requireLocator } from '../appointment/locators';
-import { branchLocator, serviceLocator, sessionOptions } from '../common.descriptions';
+import { branchLocator, serviceLocator, SESSIONS, sessionOptions } from '../common.descriptions';
 
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-const SESSIONS = ['Morning', 'Afternoon', 'Evening'] as const;
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const properties: INodeProperties[] = [

@@ -3,9 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { huskyVoiceApiRequest } from '../../../shared/transport';
 import type { FieldContext } from '../../../shared/validation';
 import { validateChoice, validateDate } from '../../../shared/validation';
-import { sessionOptions } from '../common.descriptions';
+import { SESSIONS, sessionOptions } from '../common.descriptions';
 
-const SESSIONS = ['Morning', 'Afternoon', 'Evening'] as const;
 
 const properties: INodeProperties[] = [
 	{

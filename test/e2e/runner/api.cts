@@ -210,7 +210,14 @@ export class N8nApi {
 	// ---------- credentials ----------
 
 	async createCredential(c: { name: string; type: string; data: Record<string, unknown> }): Promise<Credential> {
-		return this.pub('POST', '/credentials', { ...c, data: await this.withV1CredentialDefaults(c.type, c.data) });
+		const data = await this.withV1CredentialDefaults(c.type, c.data);
+		try {
+			return await this.pub('POST', '/credentials', { ...c, data });
+		} catch (e) {
+			// 1.x lists the domain field on some types (e.g. httpHeaderAuth) whose API schema then refuses it
+			if (data === c.data || !/additional property \\?"allowedHttpRequestDomains/.test((e as Error).message)) throw e;
+			return this.pub('POST', '/credentials', c);
+		}
 	}
 
 	/**

@@ -109,13 +109,14 @@ export function recordRateLimit(key: string, headers: IDataObject, now = Date.no
 	const remaining = Number(reported);
 	const resetAt = resetAtMs(headers['x-ratelimit-reset'], now);
 	const state = stateOf(key);
+	// kept even without Remaining/Reset: Wait for Outcome spaces its polls by it (pollBudget.ts)
+	const limit = Number(headers['x-ratelimit-limit']);
+	if (Number.isFinite(limit) && limit > 0) state.limit = limit;
 	if (reported === undefined || reported === '' || !Number.isFinite(remaining) || resetAt === undefined) {
 		state.headersSent ??= false;
 		return;
 	}
 	state.headersSent = true;
-	const limit = Number(headers['x-ratelimit-limit']);
-	if (Number.isFinite(limit) && limit > 0) state.limit = limit;
 	// a 429 carries Retry-After; the server did not count that request
 	estimateClients(state, remaining, resetAt, headers['retry-after'] === undefined, now);
 	const budget = shareOf(Math.max(0, remaining - state.inFlight), clientsSharing(state));
@@ -168,6 +169,11 @@ export async function paceBefore(key: string, wait: (ms: number) => Promise<void
 /** Clients this process estimates to share the key (1 when alone or unknown). */
 export function clientsEstimate(key: string): number {
 	return states.get(key)?.clients ?? 1;
+}
+
+/** The X-RateLimit-Limit HuskyVoice last reported for this key (undefined: never reported). */
+export function reportedLimit(key: string): number | undefined {
+	return states.get(key)?.limit;
 }
 
 /** Requests this process may still send in the current window without waiting (undefined: not paced yet). */

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import { reportedLimit } from './pacing';
 
 /**
  * How fast the items waiting for calls may poll, per credential: together they use at most
@@ -10,31 +10,16 @@ export const POLL_SHARE = 0.5;
 /** HuskyVoice's documented limit: 60 requests per minute per API key. */
 const DOCUMENTED_LIMIT_PER_MINUTE = 60;
 
-interface PollSchedule {
-	/** Requests per minute: the documented limit until HuskyVoice reports its own. */
-	limit: number;
-	/** The earliest time the next poll of this credential may go out. */
-	nextSlot: number;
-}
-
-const schedules = new Map<string, PollSchedule>();
-
-function scheduleOf(key: string): PollSchedule {
-	let schedule = schedules.get(key);
-	if (!schedule) {
-		schedule = { limit: DOCUMENTED_LIMIT_PER_MINUTE, nextSlot: 0 };
-		schedules.set(key, schedule);
-	}
-	return schedule;
-}
+/** Per credential: the earliest time the next poll may go out. */
+const nextSlots = new Map<string, number>();
 
 /**
- * The account's limit as HuskyVoice last reported it (X-RateLimit-Limit, per minute as documented);
- * the transport hands every answer's headers here. Without the header the documented 60 stays.
+ * Requests per minute: the X-RateLimit-Limit HuskyVoice last reported (read once per answer by the
+ * shared pacing), per minute as documented; the documented 60 until it reports one.
  */
-export function noteRateLimit(key: string, headers: IDataObject): void {
-	const limit = Number(headers['x-ratelimit-limit']);
-	if (Number.isFinite(limit) && limit >= 1) scheduleOf(key).limit = limit;
+function limitPerMinute(key: string): number {
+	const reported = reportedLimit(key);
+	return reported !== undefined && reported >= 1 ? reported : DOCUMENTED_LIMIT_PER_MINUTE;
 }
 
 /**
@@ -42,10 +27,9 @@ export function noteRateLimit(key: string, headers: IDataObject): void {
  * same credential so that all waiting items together stay within POLL_SHARE of the limit.
  */
 export function reservePollSlot(key: string, now = Date.now()): number {
-	const schedule = scheduleOf(key);
-	const spacing = 60_000 / (schedule.limit * POLL_SHARE);
-	const slot = Math.max(now, schedule.nextSlot);
-	schedule.nextSlot = slot + spacing;
+	const spacing = 60_000 / (limitPerMinute(key) * POLL_SHARE);
+	const slot = Math.max(now, nextSlots.get(key) ?? 0);
+	nextSlots.set(key, slot + spacing);
 	return slot;
 }
 

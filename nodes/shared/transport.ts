@@ -13,7 +13,6 @@ import { huskyApiError } from './errors';
 import type { RetryPolicy } from './retry';
 import { RetriesExhaustedError, sendWithRetry } from './retry';
 import { paceBefore, recordRateLimit, requestFinished } from './pacing';
-import { noteRateLimit } from './pollBudget';
 
 export type HuskyContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -133,7 +132,6 @@ export async function huskyVoiceApiRequest(this: HuskyContext, request: HuskyReq
 		}
 		if (response.statusCode >= 500) mayHaveActed = true;
 		recordRateLimit(pacingKey, response.headers ?? {});
-		noteRateLimit(pacingKey, response.headers ?? {});
 		return response;
 	};
 

@@ -210,25 +210,19 @@ export class N8nApi {
 	// ---------- credentials ----------
 
 	async createCredential(c: { name: string; type: string; data: Record<string, unknown> }): Promise<Credential> {
-		const data = await this.withV1CredentialDefaults(c.type, c.data);
-		try {
-			return await this.pub('POST', '/credentials', { ...c, data });
-		} catch (e) {
-			// 1.x lists the domain field on some types (e.g. httpHeaderAuth) whose API schema then refuses it
-			if (data === c.data || !/additional property \\?"allowedHttpRequestDomains/.test((e as Error).message)) throw e;
-			return this.pub('POST', '/credentials', c);
-		}
+		return this.pub('POST', '/credentials', { ...c, data: await this.withV1CredentialDefaults(c.type, c.data) });
 	}
 
 	/**
-	 * n8n 1.x adds "Allowed HTTP Request Domains" to every credential type with `authenticate`;
-	 * its public API then requires `allowedDomains` unless `allowedHttpRequestDomains` is given
-	 * (a JSON-schema `if` on an absent property). The editor saves `all` by default; so does this.
+	 * n8n 1.x's public API requires `allowedDomains` for some credential types unless
+	 * `allowedHttpRequestDomains` is given (a JSON-schema `if` on an absent property), and refuses
+	 * that field for others (e.g. httpHeaderAuth): the type's own API schema
+	 * (GET /credentials/schema/:type) says which. The editor saves `all` by default; so does this.
 	 */
 	private async withV1CredentialDefaults(type: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
 		if ((await this.n8nMajor()) >= 2 || 'allowedHttpRequestDomains' in data) return data;
-		const t = (await this.getCredentialTypes()).find((x) => x.name === type) as { properties?: Array<{ name: string }> } | undefined;
-		return t?.properties?.some((p) => p.name === 'allowedHttpRequestDomains') ? { ...data, allowedHttpRequestDomains: 'all' } : data;
+		const schema = await this.pub<{ properties?: Record<string, unknown> }>('GET', `/credentials/schema/${encodeURIComponent(type)}`);
+		return schema?.properties && 'allowedHttpRequestDomains' in schema.properties ? { ...data, allowedHttpRequestDomains: 'all' } : data;
 	}
 
 	/** Updates a credential's data (public API PATCH; replaces `data` as given). */

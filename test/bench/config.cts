@@ -35,6 +35,12 @@ export interface BenchConfig {
 	 * credential, and the HuskyVoice Trigger with signature verification off (no credential).
 	 */
 	triggerControl: number;
+	/**
+	 * 3d. A second pass on n8n's default engine at this rate (0 = none), below what n8n's
+	 * per-request isolates let one main process answer on 2 cores, with this many deliveries per side.
+	 */
+	triggerLowRate: number;
+	triggerLowEvents: number;
 	/** Minutes the whole run may take: a trigger pass that would not fit is skipped (and says so). */
 	budgetMinutes: number;
 	/** 5. Queue mode: worker processes, executions started at once, Create Call items in each. */
@@ -67,6 +73,8 @@ const KEYS: Record<string, keyof BenchConfig> = {
 	'trigger-block': 'triggerBlock',
 	'trigger-engines': 'triggerEngines',
 	'trigger-control': 'triggerControl',
+	'trigger-low-rate': 'triggerLowRate',
+	'trigger-low-events': 'triggerLowEvents',
 	'budget-min': 'budgetMinutes',
 	'queue-workers': 'queueWorkers',
 	'queue-executions': 'queueExecutions',
@@ -135,6 +143,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		triggerBlock: int('trigger-block', 100),
 		triggerEngines: engines(raw['trigger-engines'] ?? TRIGGER_ENGINES.join(',')),
 		triggerControl: int('trigger-control', 200, true),
+		triggerLowRate: int('trigger-low-rate', 5, true),
+		triggerLowEvents: int('trigger-low-events', 300),
 		budgetMinutes: raw['budget-min'] === undefined ? 24 : Number(raw['budget-min']),
 		queueWorkers: int('queue-workers', 3),
 		queueExecutions: int('queue-executions', 6),

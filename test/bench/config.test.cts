@@ -5,7 +5,7 @@ describe('bench settings', () => {
 		const cfg = readConfig([], {});
 		expect([...cfg.only].sort()).toEqual(['get', 'package', 'queue', 'rate', 'trigger', 'wait']);
 		expect(cfg.triggerEngines).toEqual(['vm', 'vm-lazy', 'legacy']);
-		expect(cfg).toMatchObject({ n: 300, limit: 10, windowMs: 1000, triggerEvents: 1000, triggerRate: 20, triggerControl: 200 });
+		expect(cfg).toMatchObject({ n: 300, limit: 10, windowMs: 1000, triggerEvents: 1000, triggerRate: 20, triggerControl: 200, triggerLowRate: 5, triggerLowEvents: 300 });
 	});
 
 	it('takes flags over BENCH_* variables and keeps the engines in the order asked for', () => {

@@ -166,20 +166,34 @@ function triggerPassMs(cfg: BenchConfig, engine: TriggerEngine): number {
 	return ((deliveries + saturation) / cfg.triggerRate) * 1000 + blocks * 500 + 20_000 + (engine === 'vm' ? 0 : 20_000);
 }
 
-function fitsBudget(run: Run, engine: TriggerEngine, startedAt: number): boolean {
+/** 3d: the default engine again, at a rate one n8n main process can answer on 2 cores despite its isolates; no controls. */
+function lowRateConfig(cfg: BenchConfig): BenchConfig {
+	return { ...cfg, triggerRate: cfg.triggerLowRate, triggerEvents: cfg.triggerLowEvents, triggerControl: 0 };
+}
+
+function fitsBudget(run: Run, cfg: BenchConfig, engine: TriggerEngine, pass: TriggerPass, startedAt: number): boolean {
 	const left = run.cfg.budgetMinutes * 60_000 - (Date.now() - startedAt);
-	const need = triggerPassMs(run.cfg, engine);
+	const need = triggerPassMs(cfg, engine);
 	if (need <= left) return true;
-	const message = `${triggerNumber(run.cfg, engine)}. Trigger (${ENGINES[engine].label}) skipped: it needs about ${fmt(need / 60_000, 1)} min and ${fmt(Math.max(0, left) / 60_000, 1)} min of the ${run.cfg.budgetMinutes}-minute budget are left (--budget-min).`;
+	const message = `${pass.number}. Trigger (${pass.label}) skipped: it needs about ${fmt(need / 60_000, 1)} min and ${fmt(Math.max(0, left) / 60_000, 1)} min of the ${run.cfg.budgetMinutes}-minute budget are left (--budget-min).`;
 	log(message);
 	run.notes.push(message);
 	return false;
 }
 
-async function triggerBench(run: Run, ctx: BenchContext, engine: TriggerEngine): Promise<void> {
-	const number = triggerNumber(run.cfg, engine);
+interface TriggerPass {
+	number: string;
+	label: string;
+}
+
+function enginePass(cfg: BenchConfig, engine: TriggerEngine): TriggerPass {
+	return { number: triggerNumber(cfg, engine), label: ENGINES[engine].label };
+}
+
+async function triggerBench(run: Run, ctx: BenchContext, pass: TriggerPass): Promise<void> {
+	const { number } = pass;
 	await attempt(run, `${number}. Trigger`, async () => {
-		const r = await benchTrigger(ctx, { number, label: ENGINES[engine].label });
+		const r = await benchTrigger(ctx, pass);
 		run.rows.push(...r.rows);
 		const controls = [
 			r.control && `Webhook node + Header Auth ${fmt(r.control.p99, 1)} / ${fmt(r.control.max, 1)} ms (its executions: ${r.control.eventsWithExecution} / ${r.control.sent}, ${r.control.non2xx} non-2xx)`,
@@ -220,12 +234,19 @@ async function main(): Promise<void> {
 			await withContext(run as Run, 'bench', {}, async (ctx) => {
 				await actionBenches(run as Run, ctx);
 				if (cfg.only.has('wait')) await attempt(run as Run, '5. Wait for Outcome', async () => void run.rows.push(...(await benchWaitOutcome(ctx)).rows));
-				if (engines.includes('vm') && fitsBudget(run as Run, 'vm', startedAt.getTime())) await triggerBench(run as Run, ctx, 'vm');
+				if (engines.includes('vm')) {
+					const pass = enginePass(cfg, 'vm');
+					if (fitsBudget(run as Run, cfg, 'vm', pass, startedAt.getTime())) await triggerBench(run as Run, ctx, pass);
+					const low = lowRateConfig(cfg);
+					const lowPass = { number: '3d', label: `${ENGINES.vm.label}, below saturation` };
+					if (low.triggerRate > 0 && fitsBudget(run as Run, low, 'vm', lowPass, startedAt.getTime())) await triggerBench(run as Run, { ...ctx, cfg: low }, lowPass);
+				}
 			});
 		}
 		for (const engine of engines.filter((e) => e !== 'vm')) {
-			if (!fitsBudget(run as Run, engine, startedAt.getTime())) continue;
-			await withContext(run as Run, `bench-${engine}`, ENGINES[engine].env, (ctx) => triggerBench(run as Run, ctx, engine));
+			const pass = enginePass(cfg, engine);
+			if (!fitsBudget(run as Run, cfg, engine, pass, startedAt.getTime())) continue;
+			await withContext(run as Run, `bench-${engine}`, ENGINES[engine].env, (ctx) => triggerBench(run as Run, ctx, pass));
 		}
 		if (engines.length > 0) {
 			isolate = await isolateCost(await ensureN8n());
@@ -262,7 +283,7 @@ async function main(): Promise<void> {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
 
-	const order = ['1.', '2.', '3.', '3b.', '3c.', '4.', '5.', '6.'];
+	const order = ['1.', '2.', '3.', '3b.', '3c.', '3d.', '4.', '5.', '6.'];
 	const rank = (row: Row) => order.findIndex((p) => row.bench.startsWith(p));
 	const report = renderReport({
 		cfg,
@@ -298,6 +319,14 @@ function triggerExplanation(
 			`for the HuskyVoice Trigger, ${fmt(per.permissionCheckMs.unsigned, 3)} ms without verification, ${fmt(per.permissionCheckMs.baseline, 3)} ms for the Webhook node` +
 			(lazy ? ` (with lazy acquisition ${fmt(lazy.permissionCheckMs.ours, 2)} ms for the HuskyVoice Trigger).` : '.')
 		: '';
+	const perSecond = isolate && isolate.cpuMs > 0 ? 1000 / isolate.cpuMs : undefined;
+	const cap =
+		perSecond && per && per.isolates.ours > 0 && per.isolates.baseline > 0
+			? ` At that cost one n8n process builds at most about ${fmt(perSecond, 0)} isolates a second, so it answers at most about ` +
+				`${fmt(perSecond / per.isolates.ours, 0)} deliveries/s to the HuskyVoice Trigger (any trigger but the Webhook node) and ` +
+				`${fmt(perSecond / per.isolates.baseline, 0)}/s to a flow that starts with the Webhook node` +
+				(cfg.triggerLowRate > 0 ? `; 3d repeats the default engine at ${cfg.triggerLowRate}/s, below that ceiling.` : '.')
+			: '';
 	const without = cfg.triggerEngines
 		.filter((e) => e !== 'vm')
 		.map((e) => `${triggerNumber(cfg, e)} (${ENGINES[e].label})`)
@@ -310,7 +339,7 @@ function triggerExplanation(
 		`expression isolate for every request to any trigger except its own Webhook node (live-webhooks.js › webhookPhaseNeedsIsolate exempts only ` +
 		`n8n-nodes-base.webhook with static parameters) and disposes it afterwards: ${cost}. Every execution takes one more, on all sides, so any other ` +
 		`trigger — n8n's own included — costs two isolates per delivery and the Webhook node one; on 2 cores at ${cfg.triggerRate}/s that difference ` +
-		`saturates the CPU and becomes queueing, and a saturated pass's figures swing widely from run to run.${counted} A credential read inside a webhook costs one more isolate (credentials-helper.js), which is why the ` +
+		`saturates the CPU and becomes queueing, and a saturated pass's figures swing widely from run to run.${counted}${cap} A credential read inside a webhook costs one more isolate (credentials-helper.js), which is why the ` +
 		`trigger reuses its signing secret and why the Webhook node with Header Auth (a control, which reads its credential on every request) is slow ` +
 		`there too. ${without ? `${without} remove (a): lazy acquisition builds an isolate only when an expression is evaluated, which a delivery to the trigger never does. ` : ''}` +
 		`(b) Before starting an execution of a workflow that uses a credential, n8n checks the credential's permissions in the database ` +

@@ -72,7 +72,6 @@ async function runPass(ctx: BenchContext, label: string, prefix: string): Promis
 	const wf = await stack.api.createWorkflow(leadWorkflow(`bench: wait for outcome (${label})`, `bench-wait-${randomUUID()}`, ctx.creds.huskyVoiceApi));
 	const { webhooks } = await stack.activateAndWait(wf.id);
 	sandbox.state.rateWindows.clear();
-	const firstRequest = sandbox.state.requests.length;
 	const t0 = Date.now();
 	// never ending in 0000 or 1111 (the sandbox's DND and no-answer numbers)
 	const phones = Array.from({ length: CALLS }, (_, i) => `+91${prefix}${String(12_345_600 + i)}`);
@@ -104,7 +103,9 @@ async function runPass(ctx: BenchContext, label: string, prefix: string): Promis
 		const ended = call?.sandbox.history.find((h) => h.status === 'completed');
 		if (ended) delaysMs.push(run.startTime + run.executionTime - Date.parse(ended.at));
 	}
-	const seen = sandbox.state.requests.slice(firstRequest);
+	// by time, not by index: the sandbox keeps only its latest requests, so after earlier benchmarks the list no longer grows
+	const seen = sandbox.state.requests.filter((r) => Date.parse(r.at) >= t0);
+	if (seen.length < CALLS) throw new Error(`the sandbox recorded ${seen.length} requests for ${CALLS} calls (${label}): the request log lost some`);
 	const delivered = sandbox.state.deliveries.filter((d) => Date.parse(d.at) >= t0 && d.event_type === 'call.completed');
 	const times = seen.map((r) => Date.parse(r.at));
 	const busiestWindow = Math.max(0, ...times.map((start) => times.filter((t) => t >= start && t < start + LIMIT.windowMs).length));

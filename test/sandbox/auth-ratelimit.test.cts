@@ -1,30 +1,22 @@
-import { startSandbox, type Sandbox } from './sandbox.cjs';
-import { apiClient, send } from './test-client.cjs';
+import { startSandbox } from './sandbox.cjs';
+import { send, useSandbox } from './test-client.cjs';
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-	api = apiClient(sandbox);
-});
-afterAll(() => sandbox.stop());
-beforeEach(() => sandbox.state.reset());
+const env = useSandbox();
 
 describe('auth', () => {
 	test('a request without an API key is refused with 401 unauthorized', async () => {
-		const res = await send('GET', `${sandbox.baseUrl}/webhooks`);
+		const res = await send('GET', `${env.sandbox.baseUrl}/webhooks`);
 		expect(res.status).toBe(401);
 		expect(res.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
 	});
 
 	test('a wrong Bearer key is refused with 401', async () => {
-		const res = await send('GET', `${sandbox.baseUrl}/webhooks`, undefined, { authorization: 'Bearer sk_live_wrong' });
+		const res = await send('GET', `${env.sandbox.baseUrl}/webhooks`, undefined, { authorization: 'Bearer sk_live_wrong' });
 		expect(res.status).toBe(401);
 	});
 
 	test('the x-api-key header is accepted as well as Bearer', async () => {
-		const res = await send('GET', `${sandbox.baseUrl}/webhooks`, undefined, { 'x-api-key': sandbox.apiKey });
+		const res = await send('GET', `${env.sandbox.baseUrl}/webhooks`, undefined, { 'x-api-key': env.sandbox.apiKey });
 		expect(res.status).toBe(200);
 	});
 
@@ -40,19 +32,19 @@ describe('auth', () => {
 	});
 
 	test('the default API key looks like sk_test_ plus hex', () => {
-		expect(sandbox.apiKey).toMatch(/^sk_test_[0-9a-f]{32}$/);
+		expect(env.sandbox.apiKey).toMatch(/^sk_test_[0-9a-f]{32}$/);
 	});
 
 	test('an unknown /v1 route answers 404 after auth', async () => {
-		expect((await api('GET', '/nothing-here')).status).toBe(404);
-		expect((await send('GET', `${sandbox.baseUrl}/nothing-here`)).status).toBe(401);
+		expect((await env.api('GET', '/nothing-here')).status).toBe(404);
+		expect((await send('GET', `${env.sandbox.baseUrl}/nothing-here`)).status).toBe(401);
 	});
 });
 
 describe('rate limit', () => {
 	test('the 61st request in a minute is refused with 429 RATE_LIMIT_EXCEEDED and Retry-After', async () => {
-		for (let i = 0; i < 60; i++) expect((await api('GET', '/webhooks')).status).toBe(200);
-		const res = await api('GET', '/webhooks');
+		for (let i = 0; i < 60; i++) expect((await env.api('GET', '/webhooks')).status).toBe(200);
+		const res = await env.api('GET', '/webhooks');
 		expect(res.status).toBe(429);
 		expect(res.body.error.code).toBe('RATE_LIMIT_EXCEEDED');
 		const retryAfter = Number(res.headers['retry-after']);
@@ -63,7 +55,7 @@ describe('rate limit', () => {
 
 	test('every answer tells the client its limit, what is left and when a slot frees', async () => {
 		const before = Date.now();
-		const res = await api('GET', '/webhooks');
+		const res = await env.api('GET', '/webhooks');
 		expect(res.headers['x-ratelimit-limit']).toBe('60');
 		expect(res.headers['x-ratelimit-remaining']).toBe('59');
 		const reset = Number(res.headers['x-ratelimit-reset']);
@@ -72,21 +64,21 @@ describe('rate limit', () => {
 	});
 
 	test('the window slides: once the oldest request is older than the window a slot frees', async () => {
-		sandbox.state.config.rateLimit = { limit: 2, windowMs: 1000 };
-		await api('GET', '/webhooks');
+		env.sandbox.state.config.rateLimit = { limit: 2, windowMs: 1000 };
+		await env.api('GET', '/webhooks');
 		await new Promise((resolve) => setTimeout(resolve, 500));
-		await api('GET', '/webhooks');
-		const limited = await api('GET', '/webhooks');
+		await env.api('GET', '/webhooks');
+		const limited = await env.api('GET', '/webhooks');
 		expect(limited.status).toBe(429);
 		expect(limited.headers['retry-after']).toBe('1');
 		await new Promise((resolve) => setTimeout(resolve, 600)); // first request left the window, second not
-		expect((await api('GET', '/webhooks')).status).toBe(200);
-		expect((await api('GET', '/webhooks')).status).toBe(429);
+		expect((await env.api('GET', '/webhooks')).status).toBe(200);
+		expect((await env.api('GET', '/webhooks')).status).toBe(429);
 	});
 
 	test('the limit is counted per API key: unauthenticated requests do not use it up', async () => {
-		sandbox.state.config.rateLimit = { limit: 1, windowMs: 60_000 };
-		await send('GET', `${sandbox.baseUrl}/webhooks`);
-		expect((await api('GET', '/webhooks')).status).toBe(200);
+		env.sandbox.state.config.rateLimit = { limit: 1, windowMs: 60_000 };
+		await send('GET', `${env.sandbox.baseUrl}/webhooks`);
+		expect((await env.api('GET', '/webhooks')).status).toBe(200);
 	});
 });

@@ -1,20 +1,12 @@
 import { createHmac } from 'crypto';
 
-import { startSandbox, type Sandbox } from './sandbox.cjs';
-import { adminClient, send, validCall } from './test-client.cjs';
+import { startSandbox } from './sandbox.cjs';
+import { send, useSandbox, validCall } from './test-client.cjs';
 
-let sandbox: Sandbox;
-let admin: ReturnType<typeof adminClient>;
+const env = useSandbox();
 
-beforeAll(async () => {
-	sandbox = await startSandbox();
-	admin = adminClient(sandbox);
-});
-afterAll(() => sandbox.stop());
-beforeEach(() => sandbox.state.reset());
-
-const hook = (action: string, data: object, headers: Record<string, string> = {}, token = sandbox.inboundToken) =>
-	send('POST', `${sandbox.baseUrl}/hooks/${token}`, { action, data }, headers);
+const hook = (action: string, data: object, headers: Record<string, string> = {}, token = env.sandbox.inboundToken) =>
+	send('POST', `${env.sandbox.baseUrl}/hooks/${token}`, { action, data }, headers);
 
 function signed(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)) {
 	const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
@@ -23,7 +15,7 @@ function signed(secret: string, body: string, timestamp = Math.floor(Date.now() 
 
 async function completedCallId() {
 	const created = await hook('call.create', validCall);
-	await admin('POST', `/calls/${created.body.call_id}/advance`, { to: 'completed' });
+	await env.admin('POST', `/calls/${created.body.call_id}/advance`, { to: 'completed' });
 	return created.body.call_id as string;
 }
 
@@ -31,7 +23,7 @@ test('call.create queues a call and answers 201 success, call_id, status queued,
 	const res = await hook('call.create', validCall);
 	expect(res.status).toBe(201);
 	expect(res.body).toEqual({ success: true, call_id: expect.stringMatching(/^call_/), status: 'queued', message: expect.any(String) });
-	expect(sandbox.state.calls.get(res.body.call_id)!.status).toBe('queued');
+	expect(env.sandbox.state.calls.get(res.body.call_id)!.status).toBe('queued');
 });
 
 test('the hook needs no API key: the token in the URL is the credential', async () => {
@@ -58,7 +50,7 @@ test('call.cancel cancels a queued call; an unknown call is 404; a ringing call 
 	expect(cancelled.body).toMatchObject({ success: true, call_id: created.body.call_id, status: 'cancelled' });
 	expect((await hook('call.cancel', { call_id: 'call_nope' })).status).toBe(404);
 	const ringing = await hook('call.create', validCall);
-	await admin('POST', `/calls/${ringing.body.call_id}/advance`, { to: 'ringing' });
+	await env.admin('POST', `/calls/${ringing.body.call_id}/advance`, { to: 'ringing' });
 	expect((await hook('call.cancel', { call_id: ringing.body.call_id })).status).toBe(409);
 });
 
@@ -66,30 +58,30 @@ test('call.delete erases a completed call and refuses one that is still queued',
 	const callId = await completedCallId();
 	const deleted = await hook('call.delete', { call_id: callId });
 	expect(deleted.status).toBe(200);
-	expect(sandbox.state.calls.get(callId)!.contact_number).toBeNull();
+	expect(env.sandbox.state.calls.get(callId)!.contact_number).toBeNull();
 	const queued = await hook('call.create', validCall);
 	expect((await hook('call.delete', { call_id: queued.body.call_id })).status).toBe(409);
 });
 
 test('a rotated token is refused with 401 at once, the new one works', async () => {
-	const old = sandbox.inboundToken;
-	const rotated = await admin('POST', '/inbound/rotate');
+	const old = env.sandbox.inboundToken;
+	const rotated = await env.admin('POST', '/inbound/rotate');
 	expect(rotated.body.token).not.toBe(old);
-	expect(sandbox.inboundToken).toBe(rotated.body.token);
+	expect(env.sandbox.inboundToken).toBe(rotated.body.token);
 	expect((await hook('call.create', validCall, {}, old)).status).toBe(401);
 	expect((await hook('call.create', validCall, {}, rotated.body.token)).status).toBe(201);
 });
 
 test('a wrong token is refused with 401 and no call is placed', async () => {
 	expect((await hook('call.create', validCall, {}, 'deadbeef')).status).toBe(401);
-	expect(sandbox.state.calls.size).toBe(0);
+	expect(env.sandbox.state.calls.size).toBe(0);
 });
 
 describe('with a signing secret', () => {
 	const secret = 'inbound_secret_1';
-	beforeEach(() => admin('POST', '/config', { inboundSigningSecret: secret }));
+	beforeEach(() => env.admin('POST', '/config', { inboundSigningSecret: secret }));
 	const post = (body: string, headers: Record<string, string>) =>
-		send('POST', `${sandbox.baseUrl}/hooks/${sandbox.inboundToken}`, body, headers);
+		send('POST', `${env.sandbox.baseUrl}/hooks/${env.sandbox.inboundToken}`, body, headers);
 
 	test('a request signed over "{timestamp}.{raw body}" is accepted', async () => {
 		const body = JSON.stringify({ action: 'call.create', data: validCall });
@@ -111,7 +103,7 @@ describe('with a signing secret', () => {
 		const body = JSON.stringify({ action: 'call.create', data: validCall });
 		const stale = Math.floor(Date.now() / 1000) - 301;
 		expect((await post(body, signed(secret, body, stale))).status).toBe(401);
-		expect(sandbox.state.calls.size).toBe(0);
+		expect(env.sandbox.state.calls.size).toBe(0);
 	});
 
 	test('the inboundSigningSecret option switches enforcement on from the start', async () => {
@@ -127,7 +119,7 @@ describe('with a signing secret', () => {
 });
 
 test('with no credits left call.create is refused with 402', async () => {
-	await admin('POST', '/config', { credits: 1 });
+	await env.admin('POST', '/config', { credits: 1 });
 	expect((await hook('call.create', validCall)).status).toBe(201);
 	const res = await hook('call.create', validCall);
 	expect(res.status).toBe(402);
@@ -135,12 +127,12 @@ test('with no credits left call.create is refused with 402', async () => {
 });
 
 test('over the daily quota the hook answers 429 with Retry-After', async () => {
-	await admin('POST', '/config', { dailyInboundQuota: 2 });
+	await env.admin('POST', '/config', { dailyInboundQuota: 2 });
 	await hook('call.create', validCall);
 	await hook('call.create', validCall);
 	const res = await hook('call.create', validCall);
 	expect(res.status).toBe(429);
 	expect(res.body.code).toBe('DAILY_QUOTA_EXCEEDED');
 	expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-	expect(sandbox.state.calls.size).toBe(2);
+	expect(env.sandbox.state.calls.size).toBe(2);
 });

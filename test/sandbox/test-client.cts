@@ -82,10 +82,26 @@ export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs =
 	}
 }
 
-export interface SandboxWithReceiver {
+export interface SandboxClients {
 	sandbox: Sandbox;
 	api: ReturnType<typeof apiClient>;
 	admin: ReturnType<typeof adminClient>;
+}
+
+/** One sandbox for the file, started before its tests and reset before each. */
+export function useSandbox(): SandboxClients {
+	const env = {} as SandboxClients;
+	beforeAll(async () => {
+		env.sandbox = await startSandbox();
+		env.api = apiClient(env.sandbox);
+		env.admin = adminClient(env.sandbox);
+	});
+	afterAll(() => env.sandbox.stop());
+	beforeEach(() => env.sandbox.state.reset());
+	return env;
+}
+
+export interface SandboxWithReceiver extends SandboxClients {
 	receiver: Awaited<ReturnType<typeof startReceiver>>;
 }
 

@@ -48,7 +48,7 @@ describe('booking engine in a real n8n', () => {
 	};
 
 	beforeAll(async () => {
-		({ sandbox, admin, stack, creds } = await startHuskyStack('booking', INBOUND_SECRET));
+		({ sandbox, admin, stack, creds } = await startHuskyStack('booking', { inboundSigningSecret: INBOUND_SECRET }));
 		await admin.config({ rateLimit: { limit: 10_000, windowMs: 60_000 } });
 		mark('stack ready');
 	});

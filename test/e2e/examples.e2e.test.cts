@@ -47,7 +47,7 @@ describe('example workflows in a real n8n', () => {
 	}
 
 	beforeAll(async () => {
-		({ sandbox, admin, stack, creds } = await startHuskyStack('examples', INBOUND_SECRET));
+		({ sandbox, admin, stack, creds } = await startHuskyStack('examples', { inboundSigningSecret: INBOUND_SECRET }));
 		console.log(`examples e2e: stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 	});
 

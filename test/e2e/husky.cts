@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Credential, Execution, N8nApi, N8nStack, Workflow, WorkflowNode } from './runner/index.cjs';
 import { nodeOutput, request, repoRoot, sleep, startN8nStack, waitFor } from './runner/index.cjs';
-import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/sandbox.cjs';
 
 export const PACKAGE = 'n8n-nodes-huskyvoice';
 export const NODE_TYPES = {
@@ -279,19 +279,40 @@ export async function createManualTriggerWorkflow(
 	return { workflow, url, endpoint: { id: endpointId }, credential };
 }
 
-/** The sandbox (signatures enforced on its inbound hook), a real n8n with the package, and credentials wired to the sandbox. */
-export async function startHuskyStack(label: string, inboundSigningSecret: string) {
-	const sandbox: Sandbox = await startSandbox({ inboundSigningSecret });
-	const admin = new SandboxAdmin(sandbox.adminUrl);
-	const stack = await startN8nStack({ label });
-	await assertPackageLoaded(stack);
-	const creds = await createHuskyCredentials(stack.api, {
-		baseUrl: sandbox.baseUrl,
-		apiKey: sandbox.apiKey,
-		inboundToken: sandbox.inboundToken,
-		inboundSigningSecret,
-	});
-	return { sandbox, admin, stack, creds };
+export interface HuskyStackOptions {
+	/** Signing secret the sandbox enforces on its inbound hook; without it no inbound credential is made. */
+	inboundSigningSecret?: string;
+	sandbox?: SandboxOptions;
+	queueMode?: boolean;
+	credentialPrefix?: string;
+}
+
+/**
+ * The sandbox, a real n8n with the package, and credentials wired to the sandbox. If a step fails,
+ * what was already started is stopped before the error is rethrown: the suite never receives it,
+ * so its afterAll could not stop it, and jest would hang on the live sandbox and n8n.
+ */
+export async function startHuskyStack(label: string, o: HuskyStackOptions = {}) {
+	const sandbox: Sandbox = await startSandbox({ ...o.sandbox, inboundSigningSecret: o.inboundSigningSecret });
+	let stack: N8nStack | undefined;
+	try {
+		stack = await startN8nStack({ label, queueMode: o.queueMode });
+		await assertPackageLoaded(stack);
+		const creds = await createHuskyCredentials(
+			stack.api,
+			{
+				baseUrl: sandbox.baseUrl,
+				apiKey: sandbox.apiKey,
+				...(o.inboundSigningSecret ? { inboundToken: sandbox.inboundToken, inboundSigningSecret: o.inboundSigningSecret } : {}),
+			},
+			o.credentialPrefix,
+		);
+		return { sandbox, admin: new SandboxAdmin(sandbox.adminUrl), stack, creds };
+	} catch (e) {
+		await stack?.stop();
+		await sandbox.stop();
+		throw e;
+	}
 }
 
 /** Executions of a workflow right now (any status), newest first. */

@@ -42,7 +42,7 @@ describe('HuskyVoice nodes in a real n8n', () => {
 	const t0 = Date.now();
 
 	beforeAll(async () => {
-		({ sandbox, admin, stack, creds } = await startHuskyStack('nodes', INBOUND_SECRET));
+		({ sandbox, admin, stack, creds } = await startHuskyStack('nodes', { inboundSigningSecret: INBOUND_SECRET }));
 		console.log(`nodes e2e: stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${stack.timings.report()})`);
 	});
 

@@ -8,17 +8,15 @@
  *
  * Run: npm run build && E2E_CACHE_DIR=/work/main/.cache npx jest --selectProjects e2e --runInBand test/e2e/wait-for-outcome
  */
-import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
+import type { Sandbox } from '../sandbox/sandbox.cjs';
 import {
-	assertPackageLoaded,
-	createHuskyCredentials,
 	createManualTriggerWorkflow,
 	credentialRef,
 	type HuskyCredentials,
 	NODE_TYPES,
-	SandboxAdmin,
+	startHuskyStack,
 } from './husky.cjs';
-import { type Execution, type N8nStack, nodeOutput, startN8nStack, waitFor } from './runner/index.cjs';
+import { type Execution, type N8nStack, nodeOutput, waitFor } from './runner/index.cjs';
 
 jest.setTimeout(6 * 60_000);
 
@@ -79,13 +77,12 @@ function callFor(sandbox: Sandbox, contactNumber: string) {
 	return [...sandbox.state.calls.values()].filter((c) => c.contact_number === contactNumber);
 }
 
-async function env(label: string, queueMode: boolean) {
-	const sandbox = await startSandbox({ rateLimit: { limit: 600, windowMs: 60_000 }, autoAdvanceMs: 300 });
-	const admin = new SandboxAdmin(sandbox.adminUrl);
-	const stack = await startN8nStack({ label, queueMode });
-	await assertPackageLoaded(stack);
-	const creds = await createHuskyCredentials(stack.api, { baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey }, `HuskyVoice ${label}`);
-	return { sandbox, admin, stack, creds };
+function env(label: string, queueMode: boolean) {
+	return startHuskyStack(label, {
+		queueMode,
+		sandbox: { rateLimit: { limit: 600, windowMs: 60_000 }, autoAdvanceMs: 300 },
+		credentialPrefix: `HuskyVoice ${label}`,
+	});
 }
 
 describe.each([

@@ -145,7 +145,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		triggerControl: int('trigger-control', 200, true),
 		triggerLowRate: int('trigger-low-rate', 5, true),
 		triggerLowEvents: int('trigger-low-events', 300),
-		budgetMinutes: raw['budget-min'] === undefined ? 24 : Number(raw['budget-min']),
+		budgetMinutes: raw['budget-min'] === undefined ? 35 : Number(raw['budget-min']),
 		queueWorkers: int('queue-workers', 3),
 		queueExecutions: int('queue-executions', 6),
 		queueItems: int('queue-items', 100),

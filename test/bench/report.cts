@@ -33,12 +33,13 @@ export function renderReport(r: Report): string {
 		'',
 		`**Settings:** N=${cfg.n} create-call items, sandbox limit ${cfg.limit} requests per ${cfg.windowMs} ms (sliding window); ` +
 			`${cfg.getItems} Get Call items × ${cfg.repeats} runs per node (+1 warm-up); ${cfg.triggerEvents} deliveries per trigger at ${cfg.triggerRate}/s ` +
-			`(+${cfg.triggerWarmup} warm-up, blocks of ${cfg.triggerBlock})${cfg.triggerControl ? ` and ${cfg.triggerControl} to each control` : ''}, on n8n expression engine setting(s) ${cfg.triggerEngines.join(' + ')}. ` +
+			`(+${cfg.triggerWarmup} warm-up, blocks of ${cfg.triggerBlock})${cfg.triggerControl ? ` and ${cfg.triggerControl} to each control` : ''}, on n8n expression engine setting(s) ${cfg.triggerEngines.join(' + ')}` +
+			(cfg.triggerEngines.includes('vm') && cfg.triggerLowRate > 0 ? `, and ${cfg.triggerLowEvents} per side at ${cfg.triggerLowRate}/s on the default engine (3d). ` : '. ') +
 			(cfg.only.has('queue')
-				? `Queue mode (5): ${cfg.queueWorkers} workers, ${cfg.queueExecutions} executions × ${cfg.queueItems} create-call items, ${cfg.queueEvents} events at ${cfg.queueEventRate}/s. `
+				? `Queue mode (6): ${cfg.queueWorkers} workers, ${cfg.queueExecutions} executions × ${cfg.queueItems} create-call items, ${cfg.queueEvents} events at ${cfg.queueEventRate}/s. `
 				: '') +
 			`n8n settings: n8n's defaults plus NODE_FUNCTION_ALLOW_BUILTIN=crypto (for the Code node of 3's HMAC flow) and what a benchmark's name states. ` +
-			`Change with \`--n= --limit= --window-ms= --get-items= --repeats= --trigger-events= --trigger-rate= --trigger-control= --trigger-engines= --queue-*=\` or \`BENCH_*\` (test/bench/README.md).`,
+			`Change with \`--n= --limit= --window-ms= --get-items= --repeats= --trigger-events= --trigger-rate= --trigger-control= --trigger-engines= --trigger-low-rate= --queue-*=\` or \`BENCH_*\` (test/bench/README.md).`,
 		'',
 		'| benchmark | figure | HuskyVoice node | baseline (n8n built-in) | ratio ours / baseline | target | target met |',
 		'|---|---|---|---|---|---|---|',

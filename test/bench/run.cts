@@ -319,14 +319,8 @@ function triggerExplanation(
 			`for the HuskyVoice Trigger, ${fmt(per.permissionCheckMs.unsigned, 3)} ms without verification, ${fmt(per.permissionCheckMs.baseline, 3)} ms for the Webhook node` +
 			(lazy ? ` (with lazy acquisition ${fmt(lazy.permissionCheckMs.ours, 2)} ms for the HuskyVoice Trigger).` : '.')
 		: '';
-	const perSecond = isolate && isolate.cpuMs > 0 ? 1000 / isolate.cpuMs : undefined;
-	const cap =
-		perSecond && per && per.isolates.ours > 0 && per.isolates.baseline > 0
-			? ` At that cost one n8n process builds at most about ${fmt(perSecond, 0)} isolates a second, so it answers at most about ` +
-				`${fmt(perSecond / per.isolates.ours, 0)} deliveries/s to the HuskyVoice Trigger (any trigger but the Webhook node) and ` +
-				`${fmt(perSecond / per.isolates.baseline, 0)}/s to a flow that starts with the Webhook node` +
-				(cfg.triggerLowRate > 0 ? `; 3d repeats the default engine at ${cfg.triggerLowRate}/s, below that ceiling.` : '.')
-			: '';
+	// the ceiling is what the saturated pass answered ("deliveries/s answered"): the one-off isolate timing above swings too much to derive it
+	const cap = cfg.triggerLowRate > 0 ? ` 3d repeats the default engine at ${cfg.triggerLowRate}/s, a rate one n8n process keeps up with.` : '';
 	const without = cfg.triggerEngines
 		.filter((e) => e !== 'vm')
 		.map((e) => `${triggerNumber(cfg, e)} (${ENGINES[e].label})`)

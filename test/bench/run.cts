@@ -320,7 +320,7 @@ function triggerExplanation(
 			(lazy ? ` (with lazy acquisition ${fmt(lazy.permissionCheckMs.ours, 2)} ms for the HuskyVoice Trigger).` : '.')
 		: '';
 	// the ceiling is what the saturated pass answered ("deliveries/s answered"): the one-off isolate timing above swings too much to derive it
-	const cap = cfg.triggerLowRate > 0 ? ` 3d repeats the default engine at ${cfg.triggerLowRate}/s, a rate one n8n process keeps up with.` : '';
+	const lowRatePass = cfg.triggerLowRate > 0 ? ` 3d repeats the default engine at ${cfg.triggerLowRate}/s, a rate one n8n process keeps up with.` : '';
 	const without = cfg.triggerEngines
 		.filter((e) => e !== 'vm')
 		.map((e) => `${triggerNumber(cfg, e)} (${ENGINES[e].label})`)
@@ -333,7 +333,7 @@ function triggerExplanation(
 		`expression isolate for every request to any trigger except its own Webhook node (live-webhooks.js › webhookPhaseNeedsIsolate exempts only ` +
 		`n8n-nodes-base.webhook with static parameters) and disposes it afterwards: ${cost}. Every execution takes one more, on all sides, so any other ` +
 		`trigger — n8n's own included — costs two isolates per delivery and the Webhook node one; on 2 cores at ${cfg.triggerRate}/s that difference ` +
-		`saturates the CPU and becomes queueing, and a saturated pass's figures swing widely from run to run.${counted}${cap} A credential read inside a webhook costs one more isolate (credentials-helper.js), which is why the ` +
+		`saturates the CPU and becomes queueing, and a saturated pass's figures swing widely from run to run.${counted}${lowRatePass} A credential read inside a webhook costs one more isolate (credentials-helper.js), which is why the ` +
 		`trigger reuses its signing secret and why the Webhook node with Header Auth (a control, which reads its credential on every request) is slow ` +
 		`there too. ${without ? `${without} remove (a): lazy acquisition builds an isolate only when an expression is evaluated, which a delivery to the trigger never does. ` : ''}` +
 		`(b) Before starting an execution of a workflow that uses a credential, n8n checks the credential's permissions in the database ` +

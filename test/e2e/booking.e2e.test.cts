@@ -33,6 +33,7 @@ jest.setTimeout(5 * 60_000);
 const INBOUND_SECRET = 'insec_booking_0123456789';
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const { open, noAvailability } = SEED_DATES;
+const SEED_WEEKDAYS = Object.values(SEED_DATES).map((date) => DAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]);
 
 describe('booking engine in a real n8n', () => {
 	let sandbox: Sandbox;
@@ -79,10 +80,11 @@ describe('booking engine in a real n8n', () => {
 	const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 	let appointmentId = '';
 
-	test('Calendar Window → Create opens weekly windows (today’s and tomorrow’s weekdays)', async () => {
-		const today = DAYS[new Date().getUTCDay()];
-		const tomorrow = DAYS[new Date(Date.now() + 86_400_000).getUTCDay()];
-		for (const [branch, day] of [['br_whitefield', today], ['br_hsr', tomorrow]]) {
+	test('Calendar Window → Create opens weekly windows on weekdays no seeded date falls on', async () => {
+		// Fixed days, never today's: a window on the seed dates' weekdays (Mon–Wed) would add slots
+		// to what the during-call lookup test reads for 2030-06-03.
+		const [first, second] = DAYS.filter((d) => !SEED_WEEKDAYS.includes(d));
+		for (const [branch, day] of [['br_whitefield', first], ['br_hsr', second]]) {
 			const { items, error } = await action(`window ${branch}`, {
 				resource: 'calendarWindow',
 				operation: 'create',

@@ -25,7 +25,14 @@ import { startSandbox, type Sandbox } from '../sandbox/sandbox.cjs';
 import { runStart } from '../e2e/runner/cli.cjs';
 import { onSignalCleanup } from '../e2e/runner/procs.cjs';
 import { setLogPrefix } from '../e2e/runner/util.cjs';
-import { createHuskyCredentials, HuskyTarget, importExamples, SandboxAdmin } from '../e2e/husky.cjs';
+import {
+	createHuskyCredentials,
+	type HuskyCredentials,
+	HuskyTarget,
+	type ImportedExample,
+	importExamples,
+	SandboxAdmin,
+} from '../e2e/husky.cjs';
 
 const REAL_API_URL = 'https://api.huskyvoice.ai/v1';
 const DEMO_INBOUND_SECRET = 'insec_demo_sandbox_signing_secret';
@@ -47,6 +54,48 @@ async function preferredPort(envName: string, fallback: number): Promise<number 
 	return undefined;
 }
 
+/** The entry webhooks' URLs of the imported examples, by node name. */
+function webhookUrl(examples: ImportedExample[], node: string): string {
+	const url = examples.map((e) => e.webhookUrls[node]).find(Boolean);
+	if (!url) throw new Error(`no active webhook "${node}" among the imported examples`);
+	return url;
+}
+
+/**
+ * One curl per example entry point, complete: the body, and for the during-call lookup the
+ * Header Auth header with the value this run stored in its credential (test/e2e/demo.e2e runs
+ * every line printed here through bash).
+ */
+function exampleCommands(examples: ImportedExample[], creds: HuskyCredentials, adminUrl: string): string[] {
+	const json = "-H 'content-type: application/json'";
+	const lookup = creds.lookupHeader;
+	if (!lookup) throw new Error('the during-call lookup example needs its Header Auth credential');
+	return [
+		'    Appointment confirmation (the patient is called; on call.completed the appointment is confirmed):',
+		`      curl -X POST ${webhookUrl(examples, 'New appointment')} ${json} \\`,
+		`        -d '{"appointment_id":"apt_1002","patient_name":"Aarav Sharma","phone":"+919876543210"}'`,
+		'    Instant lead qualification (called at once; Wait for Outcome tags the lead):',
+		`      curl -X POST ${webhookUrl(examples, 'New lead')} ${json} \\`,
+		`        -d '{"lead_id":"L-1","name":"Kabir Rao","phone":"+919900112233","email":"kabir@example.com","source":"website"}'`,
+		'    Payment reminder, then "invoice paid" cancels the reminder call (the first answer carries its call_id):',
+		`      CALL_ID=$(curl -X POST ${webhookUrl(examples, 'Invoice due')} ${json} \\`,
+		`        -d '{"invoice_id":"INV-1","amount":1999,"due_date":"2030-06-01","customer_name":"Diya Patel","phone":"+919812345678"}' \\`,
+		`        | sed -E 's/.*"call_id":"([^"]*)".*/\\1/'); echo "call_id $CALL_ID"`,
+		`      curl -X POST ${webhookUrl(examples, 'Invoice paid')} ${json} \\`,
+		`        -d "{\\"invoice_id\\":\\"INV-1\\",\\"call_id\\":\\"$CALL_ID\\"}"`,
+		`    During-call availability lookup (n8n Header Auth credential "${lookup.credential.name}": header ${lookup.name}):`,
+		`      curl -X POST ${webhookUrl(examples, 'Availability request')} ${json} \\`,
+		`        -H '${lookup.name}: ${lookup.value}' -d '{"date":"2030-06-03","session":"Morning"}'`,
+		'  Appointment events come only from the AI agent and the dashboard (none for REST writes); in the sandbox:',
+		'    AI agent books during a call (booking sync hears appointment.created):',
+		`      curl -X POST ${adminUrl}/appointments/agent-booking ${json} \\`,
+		`        -d '{"appointment_type":"Vaccination","appointment_date":"2030-06-03T17:15:00Z","patient_name":"Zara Khan","parent_phone":"+919833344455","branch_id":"br_koramangala"}'`,
+		'    A change "in the dashboard" (booking sync hears appointment.updated):',
+		`      curl -X POST ${adminUrl}/appointments/apt_1003/dashboard-change ${json} \\`,
+		`        -d '{"assigned_doctor":"Dr. Kavya Menon"}'`,
+	];
+}
+
 async function sandboxMode(): Promise<void> {
 	const sandboxPort = (await preferredPort('HUSKYVOICE_SANDBOX_PORT', 4010)) ?? 0;
 	const sandbox: Sandbox = await startSandbox({ port: sandboxPort, autoAdvanceMs: 3000, inboundSigningSecret: DEMO_INBOUND_SECRET });
@@ -66,31 +115,20 @@ async function sandboxMode(): Promise<void> {
 				const creds = await createHuskyCredentials(stack.api, target, 'HuskyVoice');
 				const examples = await importExamples(stack, creds, { activate: true, dashboard: admin });
 				const endpoints = examples.flatMap((ex) => ex.endpoints.map((e) => `    ${e.node.padEnd(20)} ${e.url}`));
-				const hooks = examples.flatMap((ex) =>
-					Object.entries(ex.webhookUrls)
-						.filter(([node]) => !/completed|ended|changed/i.test(node))
-						.map(([node, url]) => `    ${node.padEnd(16)} POST ${url}`),
-				);
 				return [
 					'',
 					'HuskyVoice: local SANDBOX (no real calls; calls move on every 3 s and send signed events)',
 					`  Sandbox API:  ${sandbox.baseUrl}   API key ${sandbox.apiKey}`,
 					`  Inbound hook: ${sandbox.baseUrl}/hooks/${sandbox.inboundToken}   signing secret ${DEMO_INBOUND_SECRET}`,
 					`  Admin API:    ${sandbox.adminUrl}   (GET it; /calls, /events, /deliveries, /appointments)`,
-					`  Credentials:  "HuskyVoice API", "HuskyVoice Inbound Webhook", one "HuskyVoice Webhook Signing Secret (…)" per trigger`,
+					`  Credentials:  "HuskyVoice API", "HuskyVoice Inbound Webhook", "${creds.lookupHeader?.credential.name}" (n8n Header Auth),`,
+					'                one "HuskyVoice Webhook Signing Secret (…)" per trigger',
 					`  Workflows:    ${examples.map((e) => `"${e.name}"`).join(', ')} — all active`,
 					'  Trigger URLs added in the sandbox dashboard for you (Manual registration; on a real account you add them',
 					'  under Integrations → Outbound Webhooks → Add Endpoint):',
 					...endpoints,
-					'  Try the examples (see examples/README.md):',
-					...hooks,
-					`    e.g. curl -X POST ${examples.find((e) => e.file === 'appointment-confirmation.json')?.webhookUrls['New appointment']} \\`,
-					`           -H 'content-type: application/json' -d '{"appointment_id":"apt_1002","patient_name":"Aarav Sharma","phone":"+919876543210"}'`,
-					'  Appointment events come only from the AI agent and the dashboard (none for REST writes); in the sandbox:',
-					`    AI agent books during a call: curl -X POST ${sandbox.adminUrl}/appointments/agent-booking -H 'content-type: application/json' \\`,
-					`           -d '{"appointment_type":"Vaccination","appointment_date":"2030-06-03T17:15:00Z","patient_name":"Zara Khan","parent_phone":"+919833344455","branch_id":"br_koramangala"}'`,
-					`    dashboard change:             curl -X POST ${sandbox.adminUrl}/appointments/apt_1003/dashboard-change -H 'content-type: application/json' \\`,
-					`           -d '{"assigned_doctor":"Dr. Kavya Menon"}'`,
+					'  Try the examples — each command runs as printed (copy and paste; see examples/README.md):',
+					...exampleCommands(examples, creds, sandbox.adminUrl),
 				];
 			},
 		});

@@ -8,15 +8,18 @@
  *    calls move on by themselves so a lead posted to the example webhook ends up tagged;
  *  - headless Chromium (Debian's package) signs in and captures test/e2e/screenshots/*.png,
  *    and the page's DOM must show our nodes, their icons (loaded), actions and parameters;
+ *  - every example command the banner prints (curl, the lookup with its Header Auth header) runs
+ *    as printed through bash, each answered 2xx;
  *  - Ctrl-C (SIGINT) stops everything: the process exits, no process of its run is left, the
  *    run folder is gone and the ports are closed.
  *
  * Run: npm run build && npx jest --selectProjects e2e test/e2e/demo.e2e.test.cts
  * Needs /usr/bin/chromium: apt-get install -y --no-install-recommends chromium
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { SandboxAdmin, waitForNodeOutput } from './husky.cjs';
 import { freePort, N8nApi, repoRoot, request, waitFor } from './runner/index.cjs';
 import { processesOfRun } from './runner/procs.cjs';
@@ -26,6 +29,21 @@ jest.setTimeout(10 * 60_000);
 
 const ROOT = repoRoot();
 const DEMO = path.join(ROOT, '.cache', 'tools', 'test', 'demo', 'start.cjs');
+
+const execFileAsync = promisify(execFile);
+
+/** The banner's commands: a line starting `curl ` or `NAME=$(curl `, continued while a line ends in `\\`. */
+function bannerCommands(text: string): string[] {
+	const lines = text.split('\n');
+	const commands: string[] = [];
+	for (let i = 0; i < lines.length; i++) {
+		if (!/^\s*(curl |[A-Z_]+=\$\(curl )/.test(lines[i])) continue;
+		const block = [lines[i].trim()];
+		while (block[block.length - 1].endsWith('\\') && i + 1 < lines.length) block.push(lines[++i].trim());
+		commands.push(block.join('\n'));
+	}
+	return commands;
+}
 
 describe('npm start demo + editor screenshots (headless Chromium)', () => {
 	let child: ChildProcess;
@@ -186,6 +204,29 @@ describe('npm start demo + editor screenshots (headless Chromium)', () => {
 		const { item } = await waitForNodeOutput(api, wf.id, 'Tag lead', (i) => i.lead_id === 'L-DEMO', { timeoutMs: 60_000 });
 		console.log(`lead tagged ${((Date.now() - leadPosted) / 1000).toFixed(1)} s after it was posted`);
 		expect(item).toMatchObject({ lead_id: 'L-DEMO', tag: 'hot', outcome: 'confirmed' });
+	});
+
+	test('every example command the banner prints runs as printed (bash + curl), the during-call lookup with its header', async () => {
+		const commands = bannerCommands(output);
+		expect(commands.length).toBeGreaterThanOrEqual(7);
+		expect(commands.find((c) => c.includes('/webhook/huskyvoice-availability'))).toMatch(/-H 'X-Lookup-Key: lookup_[0-9a-f]{32}'/);
+		// One shell, as a user pasting them in order (the payment example's second command uses the
+		// first one's CALL_ID); curl fails on any non-2xx answer, and each answer is printed under a marker.
+		const script = [
+			'set -eo pipefail',
+			'curl() { command curl --fail-with-body -sS "$@"; echo; }',
+			...commands.flatMap((command, i) => [`echo '### ${i}'`, command]),
+		].join('\n');
+		const { stdout } = await execFileAsync('bash', ['-c', script], { timeout: 120_000 }).catch((e: { stdout?: string; stderr?: string }) => {
+			throw new Error(`a banner command failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n--- script ---\n${script}`);
+		});
+		const answers = stdout.split(/^### \d+$/m).slice(1).map((a) => a.trim());
+		expect(answers).toHaveLength(commands.length);
+		const answerTo = (needle: string) => answers[commands.findIndex((c) => c.includes(needle))];
+		expect(answerTo('huskyvoice-invoice-due')).toMatch(/^call_id call_\S+$/m);
+		expect(JSON.parse(answerTo('huskyvoice-availability'))).toMatchObject({ date: '2030-06-03', answer: expect.stringMatching(/^Open on 2030-06-03/) });
+		const calls = await new SandboxAdmin(sandboxAdminUrl).calls();
+		expect(calls.map((c) => c.contact_number)).toEqual(expect.arrayContaining(['+919876543210', '+919900112233', '+919812345678']));
 	});
 
 	test('Ctrl-C (SIGINT) stops n8n, Postgres and the sandbox and leaves nothing behind', async () => {

@@ -152,7 +152,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		queueEvents: int('queue-events', 1000),
 		queueEventRate: int('queue-event-rate', 20),
 		only,
-		out: raw.out ?? 'test/bench/results.md',
+		out: raw.out ?? 'docs/bench-results.md',
 		logLevel: raw['log-level'] ?? env.E2E_N8N_LOG_LEVEL ?? 'warn',
 		dump: raw.dump,
 		n8nEnv: Object.fromEntries(

@@ -11,7 +11,7 @@
  *   6. queue mode: workers sharing one rate-limited key, events through two webhook processes
  *      (`--queue` runs this part on its own)
  *
- * Prints figures and writes them as markdown (default test/bench/results.md). Nothing is
+ * Prints figures and writes them as markdown (default docs/bench-results.md). Nothing is
  * asserted on time. Settings: see config.cts (`--n=50`, `BENCH_N=50`, `--only=rate,get`, …).
  */
 import { randomBytes } from 'node:crypto';

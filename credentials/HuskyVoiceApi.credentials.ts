@@ -13,7 +13,7 @@ export class HuskyVoiceApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/shared/huskyvoice.svg', dark: 'file:../nodes/shared/huskyvoice.dark.svg' };
 
-	documentationUrl = 'https://github.com/huskyvoice/n8n-nodes-huskyvoice#credentials';
+	documentationUrl = 'https://github.com/huskyvoice/n8n-nodes-huskyvoice#huskyvoice-api-credential';
 
 	properties: INodeProperties[] = [
 		{

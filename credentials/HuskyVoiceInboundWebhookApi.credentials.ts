@@ -17,7 +17,7 @@ export class HuskyVoiceInboundWebhookApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/shared/huskyvoice.svg', dark: 'file:../nodes/shared/huskyvoice.dark.svg' };
 
-	documentationUrl = 'https://github.com/huskyvoice/n8n-nodes-huskyvoice#credentials';
+	documentationUrl = 'https://github.com/huskyvoice/n8n-nodes-huskyvoice#huskyvoice-inbound-webhook-api-credential';
 
 	properties: INodeProperties[] = [
 		{

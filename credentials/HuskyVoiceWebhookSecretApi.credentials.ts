@@ -8,7 +8,7 @@ export class HuskyVoiceWebhookSecretApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/shared/huskyvoice.svg', dark: 'file:../nodes/shared/huskyvoice.dark.svg' };
 
-	documentationUrl = 'https://github.com/huskyvoice/n8n-nodes-huskyvoice#credentials';
+	documentationUrl = 'https://github.com/huskyvoice/n8n-nodes-huskyvoice#huskyvoice-webhook-signing-secret-api-credential';
 
 	properties: INodeProperties[] = [
 		{

@@ -78,7 +78,7 @@ function exampleCommands(examples: ImportedExample[], creds: HuskyCredentials, a
 		`      curl -X POST ${webhookUrl(examples, 'New lead')} ${json} \\`,
 		`        -d '{"lead_id":"L-1","name":"Kabir Rao","phone":"+919900112233","email":"kabir@example.com","source":"website"}'`,
 		'    Payment reminder, then "invoice paid" cancels the reminder call (the first answer carries its call_id):',
-		`      CALL_ID=$(curl -X POST ${webhookUrl(examples, 'Invoice due')} ${json} \\`,
+		`      CALL_ID=$(curl -s -X POST ${webhookUrl(examples, 'Invoice due')} ${json} \\`,
 		`        -d '{"invoice_id":"INV-1","amount":1999,"due_date":"2030-06-01","customer_name":"Diya Patel","phone":"+919812345678"}' \\`,
 		`        | sed -E 's/.*"call_id":"([^"]*)".*/\\1/'); echo "call_id $CALL_ID"`,
 		`      curl -X POST ${webhookUrl(examples, 'Invoice paid')} ${json} \\`,

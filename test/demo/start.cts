@@ -33,8 +33,8 @@ import {
 	importExamples,
 	SandboxAdmin,
 } from '../e2e/husky.cjs';
+import { realAccountFromEnv } from './realAccount.cjs';
 
-const REAL_API_URL = 'https://api.huskyvoice.ai/v1';
 const DEMO_INBOUND_SECRET = 'insec_demo_sandbox_signing_secret';
 
 function portFree(port: number): Promise<boolean> {
@@ -138,8 +138,7 @@ async function sandboxMode(): Promise<void> {
 	}
 }
 
-async function realMode(apiKey: string): Promise<void> {
-	const baseUrl = (process.env.HUSKYVOICE_BASE_URL ?? REAL_API_URL).replace(/\/+$/, '');
+async function realMode(apiKey: string, baseUrl: string): Promise<void> {
 	const inboundUrl = process.env.HUSKYVOICE_INBOUND_URL;
 	const target: HuskyTarget = {
 		baseUrl,
@@ -168,8 +167,8 @@ async function realMode(apiKey: string): Promise<void> {
 
 async function main(): Promise<void> {
 	setLogPrefix('npm start');
-	const apiKey = process.env.HUSKYVOICE_API_KEY?.trim();
-	if (apiKey) await realMode(apiKey);
+	const { apiKey, baseUrl } = realAccountFromEnv();
+	if (apiKey) await realMode(apiKey, baseUrl);
 	else await sandboxMode();
 }
 

@@ -5,20 +5,19 @@
  * (Debian's `chromium` package, driven by playwright-core) — the README shows them, and the e2e
  * suite checks through the browser's DOM that the editor really renders our nodes and icons.
  *
- *   npm start                                   # in one terminal (or any n8n with the examples imported)
+ *   npm run screenshots                         # refreshes the committed pictures (refresh.cts: its own demo)
+ *   npm start                                   # or: in one terminal (or any n8n with the examples imported)
  *   npx tsc -p tsconfig.tools.json && node .cache/tools/test/e2e/screenshots.cjs [--url http://127.0.0.1:5678] [--out DIR]
  *
  * Signs in through the editor's login form, opens the example workflows, and writes into
- * test/e2e/screenshots/ (default):
- *  - canvas-appointment-confirmation.png, canvas-lead-qualification.png — example workflows;
- *  - node-panel-huskyvoice.png — the node panel (search "HuskyVoice"), our three nodes with icons;
- *  - node-actions-huskyvoice.png — the HuskyVoice node's actions (operations) in the node panel;
- *  - node-parameters-create-call.png — the Create Call node open with its parameters.
+ * test/e2e/screenshots/ (default) the pictures listed in screenshotManifest.cts (PICTURES) and
+ * manifest.json: the node panel's HuskyVoice actions, the nodes on each canvas, the Service picker's list.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_OWNER, N8nApi, repoRoot } from './runner/index.cjs';
+import { PICTURES, writeManifest } from './screenshotManifest.cjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
@@ -55,6 +54,10 @@ export interface ScreenshotReport {
 	actions: string[];
 	/** Parameter labels shown with the Create Call node open. */
 	parameters: string[];
+	/** What the Service picker (Book an appointment) listed. */
+	servicePicker: string[];
+	/** manifest.json, written beside the pictures. */
+	manifest: string;
 }
 
 export function chromiumMissingMessage(): string {
@@ -141,7 +144,17 @@ export async function captureScreenshots(o: ScreenshotOptions): Promise<Screensh
 		return wf;
 	};
 
-	const report: ScreenshotReport = { files: [], canvas: {}, canvasIcons: [], panelNodes: [], panelIcons: [], actions: [], parameters: [] };
+	const report: ScreenshotReport = {
+		files: [],
+		canvas: {},
+		canvasIcons: [],
+		panelNodes: [],
+		panelIcons: [],
+		actions: [],
+		parameters: [],
+		servicePicker: [],
+		manifest: '',
+	};
 	const t0 = Date.now();
 	const step = (what: string) => {
 		if (process.env.E2E_SCREENSHOT_DEBUG) process.stderr.write(`[screenshots +${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}\n`);
@@ -158,6 +171,9 @@ export async function captureScreenshots(o: ScreenshotOptions): Promise<Screensh
 	try {
 		const context = await browser.newContext({ viewport: { width: 1440, height: 860 }, deviceScaleFactor: 1, colorScheme: 'light' });
 		const page = await context.newPage();
+		// a loaded machine (CI, parallel suites) can take far longer than playwright's 30 s default
+		page.setDefaultTimeout(120_000);
+		page.setDefaultNavigationTimeout(120_000);
 		step('browser up');
 		const appointment = byName(/appointment confirmation/i);
 		await signIn(page, url, email, password, `/workflow/${appointment.id}`);
@@ -197,7 +213,15 @@ export async function captureScreenshots(o: ScreenshotOptions): Promise<Screensh
 			.click();
 		await page.waitForTimeout(1000);
 		report.actions = (await page.locator(`${panel} [data-test-id="node-creator-item-name"]`).allInnerTexts()).map((t) => t.trim());
+		// tall enough for every action: the panel lists them all, the picture should too
+		const listBottom = await page
+			.locator(`${panel} [data-test-id="node-creator-item-name"]`)
+			.last()
+			.evaluate((e) => e.getBoundingClientRect().bottom);
+		await page.setViewportSize({ width: 1440, height: Math.max(860, Math.ceil(listBottom) + 160) });
+		await page.waitForTimeout(600);
 		await shot(page, 'node-actions-huskyvoice.png');
+		await page.setViewportSize({ width: 1440, height: 860 });
 		await page.keyboard.press('Escape');
 		await page.keyboard.press('Escape');
 
@@ -217,11 +241,71 @@ export async function captureScreenshots(o: ScreenshotOptions): Promise<Screensh
 		report.canvas[lead.name] = await openWorkflow(page, url, lead.id);
 		await shot(page, 'canvas-lead-qualification.png');
 
+		// 6. the Service picker, in a scratch workflow with one Book an appointment node (removed afterwards)
+		report.servicePicker = await servicePicker(api, page, url, step, (p) => shot(p, 'node-parameters-service-picker.png'));
+
 		await context.close();
 	} finally {
 		await browser.close();
 	}
+	report.manifest = writeManifest(outDir, {
+		generatedBy: 'npm run screenshots (test/e2e/screenshots.cts)',
+		pictures: Object.fromEntries(report.files.map((f) => path.basename(f)).map((f) => [f, PICTURES[f] ?? ''])),
+		nodePanel: report.panelNodes,
+		huskyVoiceActions: report.actions,
+		canvases: report.canvas,
+		servicePicker: report.servicePicker,
+	});
 	return report;
+}
+
+const SCRATCH_NODE = 'Book appointment';
+
+async function servicePicker(
+	api: N8nApi,
+	page: Page,
+	url: string,
+	step: (what: string) => void,
+	shoot: (page: Page) => Promise<void>,
+): Promise<string[]> {
+	const credentials = await api.rest<Array<{ id: string; name: string; type: string }>>('GET', '/credentials');
+	const credential = credentials.find((c) => c.type === 'huskyVoiceApi');
+	if (!credential) throw new Error(`no HuskyVoice API credential in ${url} (npm start creates one)`);
+	const scratch = await api.rest<{ id: string }>('POST', '/workflows', {
+		name: 'HuskyVoice: Service picker (screenshot, removed afterwards)',
+		nodes: [
+			{
+				id: '5c1d2e3f-0000-4000-8000-00000000b00c',
+				name: SCRATCH_NODE,
+				type: 'n8n-nodes-huskyvoice.huskyVoice',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { resource: 'appointment', operation: 'create' },
+				credentials: { huskyVoiceApi: { id: credential.id, name: credential.name } },
+			},
+		],
+		connections: {},
+		settings: {},
+	});
+	try {
+		await openWorkflow(page, url, scratch.id);
+		await page.locator(`[data-test-id="canvas-node"][data-node-name="${SCRATCH_NODE}"]`).dblclick();
+		await page.locator('[data-test-id="ndv"]').waitFor();
+		await page.locator('[data-test-id="resource-locator-service"] input').last().click();
+		const items = page.locator('[data-test-id="rlc-item"]');
+		await items.first().waitFor();
+		await page.waitForTimeout(500);
+		step('service picker open');
+		const listed = (await items.allInnerTexts()).map((t) => t.trim());
+		await shoot(page);
+		await page.keyboard.press('Escape');
+		await page.keyboard.press('Escape');
+		return listed;
+	} finally {
+		// n8n 2.x deletes only archived workflows; 1.x has no archive and deletes at once
+		await api.rest('POST', `/workflows/${scratch.id}/archive`).catch(() => undefined);
+		await api.rest('DELETE', `/workflows/${scratch.id}`).catch(() => undefined);
+	}
 }
 
 function argValue(argv: string[], name: string): string | undefined {

@@ -2,7 +2,7 @@
  * Runs the sandbox standalone (`npm run sandbox` = port 4010; `npm run sandbox -- --port 0` = a free one):
  *   npx tsc -p tsconfig.tools.json && node .cache/tools/test/sandbox/cli.cjs [--port 4010] [PORT]
  *     [--api-key sk_test_x] [--inbound-token hex] [--inbound-signing-secret s] [--auto-advance-ms 2000] [--queued-ms 0]
- *     [--rate-limit 60] [--legacy-signature-header] [--no-webhooks-api]
+ *     [--rate-limit 60] [--legacy-signature-header] [--no-webhooks-api] [--divergent]
  */
 import { startSandbox, type SandboxOptions } from './sandbox.cjs';
 
@@ -27,6 +27,7 @@ function optionsFrom(argv: string[]): SandboxOptions {
 		rateLimit: flags.has('rate-limit') ? { limit: number('rate-limit')!, windowMs: 60_000 } : undefined,
 		legacySignatureHeader: flags.has('legacy-signature-header'),
 		webhooksApiEnabled: !flags.has('no-webhooks-api'),
+		shapeVariant: flags.has('divergent') ? 'divergent' : undefined,
 	};
 }
 

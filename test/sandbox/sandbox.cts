@@ -31,6 +31,8 @@ export interface SandboxOptions {
 	legacySignatureHeader?: boolean;
 	credits?: number;
 	dailyInboundQuota?: number;
+	/** Default 'documented'; 'divergent' = renamed fields, problem-details errors, IETF rate-limit headers (divergent.cts). */
+	shapeVariant?: 'documented' | 'divergent';
 }
 
 export interface Sandbox {

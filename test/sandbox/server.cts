@@ -5,6 +5,7 @@ import { authenticate, checkScope } from './auth.cjs';
 import { consume, faultFor, injectedReply } from './faults.cjs';
 import { apiError, BodyTooLargeError, readBody, send, type Reply, type RequestContext } from './http.cjs';
 import { checkRateLimit } from './ratelimit.cjs';
+import { divergentReply } from './divergent.cjs';
 import { apiRoutes } from './routes.cjs';
 import { now, type SandboxState } from './state.cjs';
 
@@ -66,7 +67,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
 	if (reply === DROP) req.socket.destroy();
 	else {
 		recorded.status = reply.status;
-		send(res, reply);
+		send(res, state.config.shapeVariant === 'divergent' ? divergentReply(req.method ?? '', url.pathname, reply) : reply);
 	}
 }
 

@@ -211,4 +211,6 @@ export interface SandboxConfig {
 	servicesShape: 'data' | 'bare';
 	/** Whether `GET /appointments` also carries `pagination: { page, limit, total }` (undocumented). */
 	searchTotals: boolean;
+	/** `documented` (default) or `divergent`: renamed fields, another error envelope and rate-limit headers (divergent.cts). */
+	shapeVariant: 'documented' | 'divergent';
 }

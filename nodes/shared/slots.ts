@@ -1,0 +1,12 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * A `GET /appointment-slots/availability` answer: `{success, date, slots}` as documented; the
+ * `{data:{date, slots}}` envelope and a bare `data` array of slots are tolerated too.
+ */
+export function availabilityOf(response: unknown): { envelope: IDataObject; slots: IDataObject[] } {
+	const body = (response && typeof response === 'object' ? response : {}) as IDataObject;
+	const envelope = (body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? body.data : body) as IDataObject;
+	const slots = (Array.isArray(envelope.slots) ? envelope.slots : Array.isArray(body.data) ? body.data : []) as IDataObject[];
+	return { envelope, slots };
+}

@@ -7,6 +7,7 @@ import type { Sandbox, SandboxOptions } from '../sandbox';
 import { SEED_DATES, startSandbox } from '../sandbox';
 
 export { SEED_DATES };
+export { zoneWhereItIsNow } from '../helpers/timeZones.cjs';
 
 export const huskyVoice = new HuskyVoice();
 
@@ -75,14 +76,3 @@ export function headerOf(request: { headers: Record<string, unknown> }, name: st
 	return Array.isArray(value) ? String(value[0]) : (value as string | undefined);
 }
 
-/**
- * A fixed-offset zone (Etc/GMT…) whose wall clock shows `localHour` right now, so a test about
- * "inside / outside the calling window" holds at any hour it runs: the test picks the zone
- * instead of the clock. (Etc/GMT-5 is UTC+5: the sign is inverted by POSIX convention.)
- */
-export function zoneWhereItIsNow(localHour: number): string {
-	let offset = (localHour - new Date().getUTCHours() + 24) % 24;
-	if (offset > 14) offset -= 24;
-	if (offset === 0) return 'Etc/GMT';
-	return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}

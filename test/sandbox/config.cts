@@ -1,5 +1,9 @@
 import type { JsonObject } from './http.cjs';
-import type { SandboxConfig } from './types.cjs';
+import { callingWindowProblem } from '../../nodes/shared/callingWindow';
+import { isValidTimeZone } from '../../nodes/shared/timeZone';
+import type { Plan, SandboxConfig } from './types.cjs';
+
+export const PLANS: Plan[] = ['trial', 'base', 'professional', 'enterprise'];
 
 export const DEFAULT_CONFIG: SandboxConfig = {
 	rateLimit: { limit: 60, windowMs: 60_000 },
@@ -16,6 +20,10 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	servicesShape: 'data',
 	searchTotals: false,
 	shapeVariant: 'documented',
+	startsPerMinute: 10,
+	timeZone: 'Asia/Kolkata',
+	callingWindow: { opensAt: '09:00', closesAt: '20:00' },
+	callDurationMs: 2000,
 };
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -43,6 +51,19 @@ const CHECKS: Record<keyof SandboxConfig, [Check, string]> = {
 	servicesShape: [(v) => v === 'data' || v === 'bare', '"data" or "bare"'],
 	searchTotals: [(v) => typeof v === 'boolean', 'a boolean'],
 	shapeVariant: [(v) => v === 'documented' || v === 'divergent', '"documented" or "divergent"'],
+	plan: [(v) => v === null || PLANS.includes(v as Plan), `one of ${PLANS.join(', ')}, or null for no queue model`],
+	concurrency: [(v) => v === null || isPositive(v), 'a positive integer (the Enterprise plan’s), or null for 10'],
+	startsPerMinute: [isPositive, 'a positive integer'],
+	timeZone: [(v) => typeof v === 'string' && isValidTimeZone(v), 'an IANA time zone such as Asia/Kolkata'],
+	callingWindow: [
+		(v) =>
+			typeof v === 'object' &&
+			v !== null &&
+			callingWindowProblem({ timeZone: 'UTC', ...(v as { opensAt: string; closesAt: string }) }) === undefined,
+		'{ opensAt, closesAt } in HH:MM, opening before closing',
+	],
+	callDurationMs: [isPositive, 'a positive integer'],
+	fakeTimeFile: [(v) => v === null || (typeof v === 'string' && v !== ''), 'a file path, or null for none'],
 };
 
 /** Validates a partial config from the admin API; null clears an optional setting. */

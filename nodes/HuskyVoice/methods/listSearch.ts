@@ -1,6 +1,6 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { listServices } from '../../shared/services';
-import { huskyVoiceApiRequest } from '../../shared/transport';
+import { dayAvailability } from '../../shared/availability';
 
 /** How far ahead the branch list looks: HuskyVoice lists no branches, only slots per day. */
 export const BRANCH_LOOKAHEAD_DAYS = 7;
@@ -19,24 +19,14 @@ export async function searchServices(this: ILoadOptionsFunctions, filter?: strin
 	return { results };
 }
 
-function slotsOf(body: unknown): IDataObject[] {
-	const b = (body ?? {}) as IDataObject;
-	const envelope = (b.data && typeof b.data === 'object' && !Array.isArray(b.data) ? b.data : b) as IDataObject;
-	return (Array.isArray(envelope.slots) ? envelope.slots : []) as IDataObject[];
-}
-
 /** The branches seen in the availability of today and the following days (UTC dates). */
 export async function searchBranches(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
 	const dates = Array.from({ length: BRANCH_LOOKAHEAD_DAYS }, (_, d) => new Date(today + d * 86_400_000).toISOString().slice(0, 10));
-	const answers = await Promise.all(
-		dates.map(async (date) =>
-			await huskyVoiceApiRequest.call(this, { method: 'GET', path: '/appointment-slots/availability', qs: { date } }),
-		),
-	);
+	const answers = await Promise.all(dates.map(async (date) => await dayAvailability.call(this, { date })));
 	const branches = new Set<string>();
 	for (const answer of answers) {
-		for (const slot of slotsOf(answer)) if (typeof slot.branch_id === 'string' && slot.branch_id !== '') branches.add(slot.branch_id);
+		for (const slot of answer.slots) if (typeof slot.branch_id === 'string' && slot.branch_id !== '') branches.add(slot.branch_id);
 	}
 	const results = [...branches]
 		.filter((b) => matches(filter, b))

@@ -135,7 +135,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Day by day, one request at a time: the search stops at the first day that completes the list.
 	for (let day = 0; day < days && found.length < limit; day++) {
 		const date = addDays(fromDate, day);
-		const { slots } = await dayAvailability.call(this, { ...qs, date }, itemIndex);
+		const { slots } = await dayAvailability.call(this, { date, ...qs }, itemIndex);
 		const open = slots.filter((slot) => isOpen(slot) && openToService(slot, keys)).sort(byStartTime);
 		for (const slot of open.slice(0, limit - found.length)) found.push({ date, ...slot, found: true });
 	}

@@ -22,8 +22,8 @@ export const description: INodeProperties[] = [
 				name: 'Find Next Open',
 				value: 'findNextOpen',
 				description:
-					'Answer "when is the earliest?": the first open slots (places left) from a date onwards, searching day by day; when none is open in the days searched, one item with found: false says so',
-				action: 'Find the earliest open appointment slots',
+					'Answer "when is the earliest?": the first slots with places left from a date (ISO 8601 YYYY-MM-DD) onwards, searched day by day up to Days to Search, one item per slot, earliest first. When none is open in those days: one item with found false and a message saying so (not an error) — try later dates or fewer filters. Use before Appointment → Create.',
+				action: 'Find the earliest open appointment slots from a date (YYYY-MM-DD)',
 			},
 		],
 		default: 'checkAvailability',

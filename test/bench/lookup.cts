@@ -102,6 +102,29 @@ export function lookupWithHttpRequest(baseUrl: string, creds: Record<string, Cre
 	return { name: 'bench: during-call lookup, HTTP Request node', nodes, connections, settings: wf.settings };
 }
 
+const CLOCK_TICKS_PER_S = 100; // Linux USER_HZ (getconf CLK_TCK)
+
+/** CPU time (user + system, ms) used so far by a process and every process below it (n8n and its task runner). */
+export function cpuMsOfTree(rootPid: number): number {
+	const stats: Array<{ pid: number; ppid: number; ticks: number }> = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const text = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const fields = text.slice(text.lastIndexOf(')') + 2).split(' '); // after "pid (comm) ": state is field 3
+			stats.push({ pid: Number(entry), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+		} catch {
+			// the process ended while we looked
+		}
+	}
+	const inTree = new Set([rootPid]);
+	for (let grew = true; grew; ) {
+		grew = false;
+		for (const s of stats) if (!inTree.has(s.pid) && inTree.has(s.ppid)) grew = inTree.add(s.pid).size > 0;
+	}
+	return (stats.filter((s) => inTree.has(s.pid)).reduce((sum, s) => sum + s.ticks, 0) * 1000) / CLOCK_TICKS_PER_S;
+}
+
 interface Ask {
 	side: LookupSide;
 	measured: boolean;
@@ -184,14 +207,16 @@ export interface LookupSideFigures {
 	p95: number;
 	p99: number;
 	max: number;
+	/** n8n's CPU time (main process and its children) per measured request, ms: what the answer costs, whatever else runs on the machine. */
+	cpuMsPerRequest: number;
 }
 
-function figures(side: LookupSide, answers: Answered[]): LookupSideFigures {
+function figures(side: LookupSide, answers: Answered[], cpuMs: number): LookupSideFigures {
 	const mine = answers.filter((a) => a.ask.side === side && a.ask.measured);
 	const ok = mine.filter((a) => a.ok).map((a) => a.latencyMs);
 	const errors = mine.filter((a) => !a.ok);
 	if (errors.length) log(`   ${SIDE_NAMES[side]}: ${errors.length} errors, e.g. ${errors[0].error}`);
-	return { sent: mine.length, errors: errors.length, p50: percentile(ok, 50), p95: percentile(ok, 95), p99: percentile(ok, 99), max: ok.length ? Math.max(...ok) : NaN };
+	return { sent: mine.length, errors: errors.length, p50: percentile(ok, 50), p95: percentile(ok, 95), p99: percentile(ok, 99), max: ok.length ? Math.max(...ok) : NaN, cpuMsPerRequest: cpuMs / mine.length };
 }
 
 export interface LookupResult {
@@ -221,16 +246,19 @@ export async function benchLookup(ctx: BenchContext, variant: { number: string; 
 		for (const rate of cfg.lookupRates) {
 			log(`${variant.number}. in-call lookup, ${variant.label}: ${cfg.lookupRequests} requests per side at ${rate}/s (+${WARMUP} warm-up each, blocks of ${cfg.lookupBlock})`);
 			const answers: Answered[] = [];
+			const cpuMs: Record<LookupSide, number> = { ours: 0, baseline: 0 };
 			for (const block of schedule(cfg.lookupRequests, cfg.lookupBlock)) {
+				const cpuBefore = cpuMsOfTree(stack.main.pid);
 				answers.push(...(await sendBlock(block, urls, header, rate)));
-				await sleep(BLOCK_PAUSE_MS);
+				await sleep(BLOCK_PAUSE_MS); // n8n stores the execution after answering: its CPU lands in this pause
+				if (block[0].measured) cpuMs[block[0].side] += cpuMsOfTree(stack.main.pid) - cpuBefore;
 			}
 			dump(cfg, `lookup-${variant.number}-${rate}`, answers.map((a) => ({ side: a.ask.side, measured: a.ask.measured, status: a.status, ok: a.ok, latencyMs: Math.round(a.latencyMs * 10) / 10 })));
-			const ours = figures('ours', answers);
-			const baseline = figures('baseline', answers);
+			const ours = figures('ours', answers, cpuMs.ours);
+			const baseline = figures('baseline', answers, cpuMs.baseline);
 			perRate.push({ rate, ours, baseline });
 			for (const [side, f] of [['ours', ours], ['baseline', baseline]] as const) {
-				log(`   ${SIDE_NAMES[side]}: p50 ${fmt(f.p50, 1)} ms, p95 ${fmt(f.p95, 1)} ms, p99 ${fmt(f.p99, 1)} ms, max ${fmt(f.max, 1)} ms; ${f.errors} errors of ${f.sent}`);
+				log(`   ${SIDE_NAMES[side]}: p50 ${fmt(f.p50, 1)} ms, p95 ${fmt(f.p95, 1)} ms, p99 ${fmt(f.p99, 1)} ms, max ${fmt(f.max, 1)} ms; n8n CPU ${fmt(f.cpuMsPerRequest, 1)} ms per request; ${f.errors} errors of ${f.sent}`);
 			}
 			const bench = `${variant.number}. In-call lookup, ${variant.label} (${cfg.lookupRequests} requests per side at ${rate}/s)`;
 			const budget = variant.defaults && rate === 5;
@@ -246,6 +274,15 @@ export async function benchLookup(ctx: BenchContext, variant: { number: string; 
 					met: ours.p95 <= baseline.p95 && (!budget || ours.p95 < ANSWER_TARGET_MS),
 				},
 				{ bench, figure: 'p99 / max answer time, ms', ours: `${fmt(ours.p99, 1)} / ${fmt(ours.max, 1)}`, baseline: `${fmt(baseline.p99, 1)} / ${fmt(baseline.max, 1)}`, ratio: ratio(ours.p99, baseline.p99), target: '—', met: undefined },
+				{
+					bench,
+					figure: "n8n's CPU time per request (main process and children, from /proc), ms",
+					ours: fmt(ours.cpuMsPerRequest, 1),
+					baseline: fmt(baseline.cpuMsPerRequest, 1),
+					ratio: ratio(ours.cpuMsPerRequest, baseline.cpuMsPerRequest),
+					target: '—',
+					met: undefined,
+				},
 				{ bench, figure: 'errors (not a 200 with the expected answer)', ours: `${ours.errors} / ${ours.sent}`, baseline: `${baseline.errors} / ${baseline.sent}`, ratio: '—', target: '0', met: ours.errors === 0 },
 			);
 		}
@@ -261,6 +298,8 @@ export function lookupNote(cfg: BenchContext['cfg']): string {
 		`and the same flow with an HTTP Request node in place of the HuskyVoice node, both active in one n8n; POSTs \`{ date, session }\` as a HuskyVoice Workflow sends them, ` +
 		`a new connection each, open loop at ${cfg.lookupRates.join(', ')} requests/s, ${cfg.lookupRequests} per side and rate (+${WARMUP} warm-up) in blocks of ${cfg.lookupBlock} taking turns; ` +
 		`every request asks for a day with open Morning slots (the common path; both flows send one availability request). Answer time = send → end of the answer. ` +
+		`n8n's CPU time per request (utime + stime of the n8n main process and its children from /proc, over each side's blocks and the pause after each) does not depend on what else runs on the machine: ` +
+		`on a shared machine it is the figure to compare, and requests/s × CPU ms per request is the share of a core the lookups take. ` +
 		`Target: p95 under ${ANSWER_TARGET_MS} ms at 5/s on n8n's defaults (a live call gives a lookup a few seconds at most — docs/in-call-latency.md) and ours ≤ the HTTP Request flow. ` +
 		`The sandbox's rate limit is out of the way here; HuskyVoice's documented 60 requests/min per key would cap sustained lookups at 1/s (the HuskyVoice node then waits for the limit instead of failing).`
 	);

@@ -282,7 +282,7 @@ async function main(): Promise<void> {
 		if (cfg.only.has('lookup')) {
 			const lazy = { number: '7b', label: ENGINES['vm-lazy'].label, defaults: false };
 			await attempt(run as Run, '7b. In-call lookup', () =>
-				withContext(run as Run, 'bench-lookup-lazy', ENGINES['vm-lazy'].env, (ctx) => lookupBench(run as Run, ctx, lazy)),
+				withContext(run as Run, 'bench-lookup-lazy', ENGINES['vm-lazy'].env, async (ctx) => void run.rows.push(...(await benchLookup(ctx, lazy)).rows)),
 			);
 			run.notes.push(lookupNote(cfg));
 		}

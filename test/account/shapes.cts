@@ -2,7 +2,7 @@
  * What the nodes accept from each read-only endpoint, and how an answer differs from it.
  *
  * The envelopes are not re-described here: each check runs the nodes' own parsing code
- * (nodes/shared/services.ts, slots.ts, paging.ts, transport.ts's unwrapData, errors.ts's
+ * (nodes/shared/services.ts, availability.ts, paging.ts, transport.ts's unwrapData, errors.ts's
  * readErrorBody, pacing.ts's resetAtMs) and then checks the fields the nodes go on to read. Each
  * field names the file that reads it; a unit test checks that file still mentions the field.
  */
@@ -11,7 +11,7 @@ import { readErrorBody } from '../../nodes/shared/errors';
 import { resetAtMs } from '../../nodes/shared/pacing';
 import { recordsOf } from '../../nodes/shared/paging';
 import { normaliseService, serviceRecordsOf } from '../../nodes/shared/services';
-import { availabilityOf } from '../../nodes/shared/slots';
+import { readAvailability } from '../../nodes/shared/availability';
 import { unwrapData } from '../../nodes/shared/transport';
 
 /** `number` is what the nodes' `Number(…)` reads: a number or a numeric string. `id` = a non-empty string or a number. */
@@ -43,7 +43,7 @@ export const CONFIG_FIELDS: FieldRule[] = [
 ];
 
 export const SLOT_FIELDS: FieldRule[] = [
-	{ name: 'available_slots', type: 'number', readBy: 'nodes/HuskyVoice/actions/slot/checkAvailability.operation.ts' },
+	{ name: 'available_slots', type: 'number', readBy: 'nodes/shared/availability.ts' },
 	{ name: 'branch_id', type: 'string', readBy: 'nodes/HuskyVoice/methods/listSearch.ts' },
 	{ name: 'session', type: 'string', readBy: 'examples/during-call-lookup.json' },
 	{ name: 'start_time', type: 'string', readBy: 'examples/during-call-lookup.json' },
@@ -194,7 +194,7 @@ export function checkAppointmentConfig(body: unknown): Verdict {
 }
 
 export function checkAvailability(body: unknown): Verdict {
-	const { slots } = availabilityOf(body);
+	const { slots } = readAvailability(body);
 	if (slots.length === 0) return emptyList(body, '`slots` (or `data.slots`, or a `data` array)', 'slots');
 	const at = locate(body, slots[0], ['slots', 'data.slots', 'data']);
 	return { summary: plural(slots.length, 'slot'), differences: checkFields(slots, SLOT_FIELDS, at) };

@@ -3,8 +3,8 @@
  *
  *   node .cache/tools/test/bench/run.cjs --n=50 --get-items=200 --trigger-events=100 --only=rate,get
  */
-export type BenchName = 'rate' | 'get' | 'trigger' | 'package' | 'wait' | 'queue';
-export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger', 'wait', 'queue'];
+export type BenchName = 'rate' | 'get' | 'trigger' | 'package' | 'wait' | 'queue' | 'lookup';
+export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger', 'wait', 'queue', 'lookup'];
 
 export interface BenchConfig {
 	/** 1. create-call items. */
@@ -50,6 +50,10 @@ export interface BenchConfig {
 	/** 5. Events through the two webhook processes (each redelivered once) and their rate per second. */
 	queueEvents: number;
 	queueEventRate: number;
+	/** 7. In-call lookup: request rates per second, measured requests per side and rate, block size of the A/B alternation. */
+	lookupRates: number[];
+	lookupRequests: number;
+	lookupBlock: number;
 	only: Set<BenchName>;
 	/** Where the markdown goes (relative to the repository root unless absolute). */
 	out: string;
@@ -81,6 +85,9 @@ const KEYS: Record<string, keyof BenchConfig> = {
 	'queue-items': 'queueItems',
 	'queue-events': 'queueEvents',
 	'queue-event-rate': 'queueEventRate',
+	'lookup-rates': 'lookupRates',
+	'lookup-requests': 'lookupRequests',
+	'lookup-block': 'lookupBlock',
 	only: 'only',
 	out: 'out',
 	'log-level': 'logLevel',
@@ -120,6 +127,10 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 			raw.only = 'queue'; // the queue-mode part on its own
 			continue;
 		}
+		if (arg === '--lookup') {
+			raw.only = 'lookup'; // the in-call lookup part on its own
+			continue;
+		}
 		const m = /^--([a-z0-9-]+)=(.*)$/.exec(arg);
 		if (!m || !KEYS[m[1]]) throw new Error(`unknown argument "${arg}"; known: ${Object.keys(KEYS).map((k) => `--${k}=…`).join(' ')}`);
 		raw[m[1]] = m[2];
@@ -151,6 +162,9 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		queueItems: int('queue-items', 100),
 		queueEvents: int('queue-events', 1000),
 		queueEventRate: int('queue-event-rate', 20),
+		lookupRates: (raw['lookup-rates'] ?? '2,5,10').split(',').map((r) => positiveInt('lookup-rates', r.trim())),
+		lookupRequests: int('lookup-requests', 100),
+		lookupBlock: int('lookup-block', 25),
 		only,
 		out: raw.out ?? 'docs/bench-results.md',
 		logLevel: raw['log-level'] ?? env.E2E_N8N_LOG_LEVEL ?? 'warn',

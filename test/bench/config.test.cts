@@ -3,7 +3,7 @@ import { readConfig } from './config.cjs';
 describe('bench settings', () => {
 	it('runs every benchmark and all three trigger engine settings by default', () => {
 		const cfg = readConfig([], {});
-		expect([...cfg.only].sort()).toEqual(['get', 'package', 'queue', 'rate', 'trigger', 'wait']);
+		expect([...cfg.only].sort()).toEqual(['get', 'lookup', 'package', 'queue', 'rate', 'trigger', 'wait']);
 		expect(cfg.triggerEngines).toEqual(['vm', 'vm-lazy', 'legacy']);
 		expect(cfg).toMatchObject({ n: 300, limit: 10, windowMs: 1000, triggerEvents: 1000, triggerRate: 20, triggerControl: 200, triggerLowRate: 5, triggerLowEvents: 300 });
 	});
@@ -19,6 +19,14 @@ describe('bench settings', () => {
 		const cfg = readConfig(['--queue', '--queue-workers=2'], {});
 		expect([...cfg.only]).toEqual(['queue']);
 		expect(cfg).toMatchObject({ queueWorkers: 2, queueExecutions: 6, queueItems: 100, queueEvents: 1000, queueEventRate: 20 });
+	});
+
+	it('--lookup runs the in-call lookup part on its own, at 2, 5 and 10 requests per second by default', () => {
+		const cfg = readConfig(['--lookup'], {});
+		expect([...cfg.only]).toEqual(['lookup']);
+		expect(cfg).toMatchObject({ lookupRates: [2, 5, 10], lookupRequests: 100, lookupBlock: 25 });
+		expect(readConfig(['--lookup', '--lookup-rates=5'], {}).lookupRates).toEqual([5]);
+		expect(() => readConfig(['--lookup-rates=5,fast'], {})).toThrow('--lookup-rates must be a positive integer, got "fast"');
 	});
 
 	it('names the flag and the accepted values when an engine setting is unknown', () => {

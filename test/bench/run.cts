@@ -10,6 +10,9 @@
  *   4. package: runtime dependencies, dist size
  *   6. queue mode: workers sharing one rate-limited key, events through two webhook processes
  *      (`--queue` runs this part on its own)
+ *   7. in-call answer latency: the during-call lookup example vs the same flow with an HTTP
+ *      Request node, at 2, 5 and 10 requests/s, on n8n's defaults and (7b) with lazy isolate
+ *      acquisition (`--lookup` runs this part on its own)
  *
  * Prints figures and writes them as markdown (default docs/bench-results.md). Nothing is
  * asserted on time. Settings: see config.cts (`--n=50`, `BENCH_N=50`, `--only=rate,get`, …).
@@ -28,6 +31,7 @@ import { type PerDelivery, perDelivery, probeEnv, probeFile } from './isolateCou
 import { loadNow, machineInfo } from './machine.cjs';
 import { benchPackage } from './package.cjs';
 import { benchQueue, queueStackOptions } from './queue.cjs';
+import { benchLookup, lookupNote } from './lookup.cjs';
 import { benchRateLimited } from './rateLimited.cjs';
 import { renderReport } from './report.cjs';
 import { fmt } from './stats.cjs';
@@ -208,6 +212,12 @@ async function triggerBench(run: Run, ctx: BenchContext, pass: TriggerPass): Pro
 	});
 }
 
+async function lookupBench(run: Run, ctx: BenchContext, variant: { number: string; label: string; defaults: boolean }): Promise<void> {
+	await attempt(run, `${variant.number}. In-call lookup`, async () => {
+		run.rows.push(...(await benchLookup(ctx, variant)).rows);
+	});
+}
+
 async function main(): Promise<void> {
 	const cfg = readConfig(process.argv.slice(2), process.env);
 	const startedAt = new Date();
@@ -225,7 +235,7 @@ async function main(): Promise<void> {
 			});
 		}
 		const engines = cfg.only.has('trigger') ? cfg.triggerEngines : [];
-		const wantsDefault = cfg.only.has('rate') || cfg.only.has('get') || cfg.only.has('wait') || engines.includes('vm');
+		const wantsDefault = cfg.only.has('rate') || cfg.only.has('get') || cfg.only.has('wait') || cfg.only.has('lookup') || engines.includes('vm');
 		if (wantsDefault || engines.length > 0 || cfg.only.has('queue')) {
 			run.sandbox = await startSandbox({ rateLimit: { limit: 1_000_000, windowMs: 1000 } });
 			run.tap = tapStatuses(Number(new URL(run.sandbox.origin).port));
@@ -234,6 +244,7 @@ async function main(): Promise<void> {
 			await withContext(run as Run, 'bench', {}, async (ctx) => {
 				await actionBenches(run as Run, ctx);
 				if (cfg.only.has('wait')) await attempt(run as Run, '5. Wait for Outcome', async () => void run.rows.push(...(await benchWaitOutcome(ctx)).rows));
+				if (cfg.only.has('lookup')) await lookupBench(run as Run, ctx, { number: '7', label: "n8n's defaults", defaults: true });
 				if (engines.includes('vm')) {
 					const pass = enginePass(cfg, 'vm');
 					if (fitsBudget(run as Run, cfg, 'vm', pass, startedAt.getTime())) await triggerBench(run as Run, ctx, pass);
@@ -268,6 +279,13 @@ async function main(): Promise<void> {
 			}
 			run.notes.push(triggerExplanation(cfg, isolate, counted));
 		}
+		if (cfg.only.has('lookup')) {
+			const lazy = { number: '7b', label: ENGINES['vm-lazy'].label, defaults: false };
+			await attempt(run as Run, '7b. In-call lookup', () =>
+				withContext(run as Run, 'bench-lookup-lazy', ENGINES['vm-lazy'].env, async (ctx) => void run.rows.push(...(await benchLookup(ctx, lazy)).rows)),
+			);
+			run.notes.push(lookupNote(cfg));
+		}
 		if (cfg.only.has('queue')) {
 			await attempt(run as Run, '6. Queue mode', () =>
 				withContext(run as Run, 'bench-queue', {}, async (ctx) => {
@@ -283,7 +301,7 @@ async function main(): Promise<void> {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
 
-	const order = ['1.', '2.', '3.', '3b.', '3c.', '3d.', '4.', '5.', '6.'];
+	const order = ['1.', '2.', '3.', '3b.', '3c.', '3d.', '4.', '5.', '6.', '7.', '7b.'];
 	const rank = (row: Row) => order.findIndex((p) => row.bench.startsWith(p));
 	const report = renderReport({
 		cfg,

@@ -104,6 +104,22 @@ describe('booking engine in a real n8n', () => {
 		mark('windows');
 	});
 
+	test('Slot → Find Next Open walks past the empty days to the windows; a service no open slot serves finds nothing, said in one item', async () => {
+		// after Wednesday 2030-06-05 the only slots are the windows above: Thursday 06-06 (br_hsr) and Sunday 06-09 (br_whitefield), both for Consultation only
+		const next = { resource: 'slot', operation: 'findNextOpen', fromDate: noAvailability, slotCount: 2, filters: { session: 'Morning' } };
+		const found = await action('find next open', next);
+		expect(found.error).toBeUndefined();
+		expect(found.items.map((s) => [s.date, s.branch_id, s.start_time, s.found])).toEqual([
+			['2030-06-06', 'br_hsr', '09:00', true],
+			['2030-06-09', 'br_whitefield', '09:00', true],
+		]);
+		const vaccination = await action('find next open for a service', { ...next, filters: { ...next.filters, service: rl('name', 'Vaccination') } });
+		expect(vaccination.items).toEqual([
+			{ found: false, message: 'No open slot in the 14 days from 2030-06-05 to 2030-06-18', from_date: noAvailability, to_date: '2030-06-18', days_searched: 14 },
+		]);
+		mark('find next open');
+	});
+
 	test('the Service and Branch lists are answered through n8n’s /rest/dynamic-node-parameters endpoint', async () => {
 		const parameters = { resource: 'appointment', operation: 'create' };
 		const services = await locatorResults('searchServices', parameters);
@@ -262,7 +278,7 @@ describe('booking engine in a real n8n', () => {
 			mark('booking-sync example');
 		});
 
-		test('during-call lookup: Header Auth protects the URL; the agent gets the open slots in one short sentence', async () => {
+		test('during-call lookup: Header Auth protects the URL; the agent gets the open slots in one short sentence, or the earliest open one when the day has none', async () => {
 			const header = creds.lookupHeader!;
 			const ex = await importExample('during-call-lookup.json', { httpHeaderAuth: header.credential });
 			const url = ex.webhookUrls['Availability request'];
@@ -279,6 +295,18 @@ describe('booking engine in a real n8n', () => {
 			// the e2e's own windows are Morning ones, so no Evening slots exist on any weekday
 			const none = await ask({ date: noAvailability, session: 'Evening' });
 			expect(none.json()).toEqual({ answer: `There are no open slots on ${noAvailability} in the Evening.`, date: noAvailability, open_slots: 0 });
+			// a day without an open slot: the answer names the earliest one in the following 14 days (the Thursday window above)
+			const earliest = await ask({ date: noAvailability, session: 'Morning' });
+			expect(earliest.json()).toEqual({
+				answer: `There are no open slots on ${noAvailability} in the Morning. The earliest open slot is on 2030-06-06: Morning 09:00 to 12:00 at br_hsr (3 left).`,
+				date: noAvailability,
+				open_slots: 0,
+			});
+			const searched = await admin.requests({ method: 'GET', path: '/v1/appointment-slots/availability?date=2030-06-0' });
+			expect(searched.slice(-2).map((r) => r.path)).toEqual([
+				`/v1/appointment-slots/availability?date=${noAvailability}&session=Morning`,
+				'/v1/appointment-slots/availability?date=2030-06-06&session=Morning',
+			]);
 			const bad = await ask({ date: 'tomorrow' });
 			expect(bad.json()).toMatchObject({ answer: 'Sorry, I could not check availability for that date.', open_slots: 0 });
 			mark('lookup example');

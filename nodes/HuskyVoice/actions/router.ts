@@ -29,6 +29,7 @@ const operations: Record<string, HuskyVoiceOperation> = {
 	'appointment:cancel': appointment.cancel.execute,
 	'appointment:getConfig': appointment.getConfig.execute,
 	'slot:checkAvailability': slot.checkAvailability.execute,
+	'slot:findNextOpen': slot.findNextOpen.execute,
 	'service:getMany': service.getMany.execute,
 	'calendarWindow:create': calendarWindow.create.execute,
 };

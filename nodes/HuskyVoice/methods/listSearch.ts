@@ -1,7 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { listServices } from '../../shared/services';
-import { availabilityOf } from '../../shared/slots';
-import { huskyVoiceApiRequest } from '../../shared/transport';
+import { dayAvailability } from '../../shared/availability';
 
 /** How far ahead the branch list looks: HuskyVoice lists no branches, only slots per day. */
 export const BRANCH_LOOKAHEAD_DAYS = 7;
@@ -24,14 +23,10 @@ export async function searchServices(this: ILoadOptionsFunctions, filter?: strin
 export async function searchBranches(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
 	const dates = Array.from({ length: BRANCH_LOOKAHEAD_DAYS }, (_, d) => new Date(today + d * 86_400_000).toISOString().slice(0, 10));
-	const answers = await Promise.all(
-		dates.map(async (date) =>
-			await huskyVoiceApiRequest.call(this, { method: 'GET', path: '/appointment-slots/availability', qs: { date } }),
-		),
-	);
+	const answers = await Promise.all(dates.map(async (date) => await dayAvailability.call(this, { date })));
 	const branches = new Set<string>();
 	for (const answer of answers) {
-		for (const slot of availabilityOf(answer).slots) if (typeof slot.branch_id === 'string' && slot.branch_id !== '') branches.add(slot.branch_id);
+		for (const slot of answer.slots) if (typeof slot.branch_id === 'string' && slot.branch_id !== '') branches.add(slot.branch_id);
 	}
 	const results = [...branches]
 		.filter((b) => matches(filter, b))

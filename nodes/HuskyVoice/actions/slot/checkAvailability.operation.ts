@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { availabilityOf } from '../../../shared/slots';
-import { huskyVoiceApiRequest } from '../../../shared/transport';
+import { dayAvailability, hasCapacity } from '../../../shared/availability';
 import type { FieldContext } from '../../../shared/validation';
 import { validateChoice, validateDate } from '../../../shared/validation';
 import { SESSIONS, sessionOptions } from '../common.descriptions';
@@ -82,10 +81,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-function hasCapacity(slot: IDataObject): boolean {
-	return Number(slot.available_slots) > 0;
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const ctx: FieldContext = { node: this.getNode(), itemIndex };
 	const date = validateDate(ctx, 'Date', this.getNodeParameter('date', itemIndex, ''));
@@ -97,14 +92,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (filters.session !== undefined && filters.session !== '') {
 		qs.session = validateChoice(ctx, 'Session', filters.session, SESSIONS);
 	}
-	const response = await huskyVoiceApiRequest.call(this, {
-		method: 'GET',
-		path: '/appointment-slots/availability',
-		qs,
-		itemIndex,
-	});
-	const { envelope, slots: listed } = availabilityOf(response);
-	let slots = listed;
+	const { envelope, slots: daySlots } = await dayAvailability.call(this, qs, itemIndex);
+	let slots = daySlots;
 	if (options.onlyWithCapacity === true) slots = slots.filter(hasCapacity);
 	if (options.output === 'raw') return { ...envelope, date: envelope.date ?? date, slots };
 	return slots;

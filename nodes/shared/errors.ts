@@ -28,11 +28,12 @@ const DEFAULT_MESSAGES: ErrorMessages = {
 	DUPLICATE_BOOKING: 'This patient already has an appointment in that slot',
 	OUTSIDE_AVAILABILITY: 'The new date or session is outside the clinic’s availability',
 	RATE_LIMIT_EXCEEDED: 'HuskyVoice rate limit (60 requests per minute per API key) still exceeded after retrying',
-	...Object.fromEntries(
-		['plan_not_allowed', 'trial_plan', 'plan_upgrade_required']
-			.flatMap((code) => [code, code.toUpperCase()])
-			.map((code) => [code, TRIAL_PLAN_MESSAGE]),
-	),
+	plan_not_allowed: TRIAL_PLAN_MESSAGE,
+	PLAN_NOT_ALLOWED: TRIAL_PLAN_MESSAGE,
+	trial_plan: TRIAL_PLAN_MESSAGE,
+	TRIAL_PLAN: TRIAL_PLAN_MESSAGE,
+	plan_upgrade_required: TRIAL_PLAN_MESSAGE,
+	PLAN_UPGRADE_REQUIRED: TRIAL_PLAN_MESSAGE,
 };
 
 /** Both documented error shapes: `{error:{code,message}}` and `{success:false,error,code}`. */

@@ -2,6 +2,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import type { CallingWindow, RetryPolicy } from './callingWindow';
 import { DEFAULT_CALLING_WINDOW, DEFAULT_RETRY_POLICY, DEFAULT_TIME_ZONE } from './callingWindow';
 import { isValidTimeZone } from './timeZone';
+import type { FieldContext } from './validation';
+import { fieldError } from './validation';
 
 export const TIME_ZONE_DESCRIPTION =
 	'The HuskyVoice organisation’s time zone (IANA name such as Asia/Kolkata or Europe/London): HuskyVoice starts calls only between 09:00 and 20:00 there';
@@ -71,33 +73,41 @@ export interface SettingProblem {
 	problem: string;
 }
 
+/** The problem as it is (the Trigger reports it in its output), or thrown as the item's error where a node runs items. */
+function problemOrThrow(ctx: FieldContext | undefined, field: string, problem: string): SettingProblem {
+	if (ctx) throw fieldError(ctx, field, problem);
+	return { field, problem };
+}
+
 function numberSetting(
 	value: unknown,
 	fallback: number,
 	field: string,
 	check: (n: number) => boolean,
 	rule: string,
+	ctx: FieldContext | undefined,
 ): number | SettingProblem {
 	if (value === undefined || value === null || value === '') return fallback;
 	const n = Number(value);
-	return Number.isFinite(n) && check(n) ? n : { field, problem: `${rule} but received ${JSON.stringify(value)}` };
+	return Number.isFinite(n) && check(n) ? n : problemOrThrow(ctx, field, `${rule} but received ${JSON.stringify(value)}`);
 }
 
 /** The time zone as given (default Asia/Kolkata), or what is wrong with it. */
-export function readTimeZone(value: unknown, field = 'Time Zone'): string | SettingProblem {
+export function readTimeZone(value: unknown, field: string, ctx?: FieldContext): string | SettingProblem {
 	const zone = value === undefined || value === null || String(value).trim() === '' ? DEFAULT_TIME_ZONE : String(value).trim();
 	if (isValidTimeZone(zone)) return zone;
-	return { field, problem: `must be an IANA time zone such as Asia/Kolkata or Europe/London but received ${JSON.stringify(value)}` };
+	return problemOrThrow(ctx, field, `must be an IANA time zone such as Asia/Kolkata or Europe/London but received ${JSON.stringify(value)}`);
 }
 
 /** Reads the Retry collection; the first bad setting is returned as a problem instead. */
-export function readRetrySettings(values: IDataObject): RetrySettings | SettingProblem {
+export function readRetrySettings(values: IDataObject, ctx?: FieldContext): RetrySettings | SettingProblem {
 	const retryDelayMinutes = numberSetting(
 		values.retryDelayMinutes,
 		DEFAULT_RETRY_POLICY.retryDelayMinutes,
 		'Retry → Retry Delay (Minutes)',
 		(n) => n >= 0,
 		'must be 0 or more minutes',
+		ctx,
 	);
 	if (typeof retryDelayMinutes !== 'number') return retryDelayMinutes;
 	const backoffFactor = numberSetting(
@@ -106,6 +116,7 @@ export function readRetrySettings(values: IDataObject): RetrySettings | SettingP
 		'Retry → Backoff Factor',
 		(n) => n >= 1,
 		'must be 1 or more',
+		ctx,
 	);
 	if (typeof backoffFactor !== 'number') return backoffFactor;
 	const maxAttempts = numberSetting(
@@ -114,9 +125,10 @@ export function readRetrySettings(values: IDataObject): RetrySettings | SettingP
 		'Retry → Max Attempts',
 		(n) => Number.isInteger(n) && n >= 1,
 		'must be a whole number, 1 or more,',
+		ctx,
 	);
 	if (typeof maxAttempts !== 'number') return maxAttempts;
-	const timeZone = readTimeZone(values.timeZone, 'Retry → Time Zone');
+	const timeZone = readTimeZone(values.timeZone, 'Retry → Time Zone', ctx);
 	if (typeof timeZone !== 'string') return timeZone;
 	return {
 		retry: { retryDelayMinutes, backoffFactor, maxAttempts },

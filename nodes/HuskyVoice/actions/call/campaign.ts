@@ -3,17 +3,13 @@ import { campaignFieldsOf } from '../../../shared/callEnding';
 import type { CallingWindow } from '../../../shared/callingWindow';
 import { callingWindowAt } from '../../../shared/callingWindow';
 import type { RetrySettings } from '../../../shared/retrySettings';
-import { isSettingProblem, readRetrySettings } from '../../../shared/retrySettings';
+import { readRetrySettings } from '../../../shared/retrySettings';
 import { QUEUED_CALL_STATUSES } from '../../../shared/simplifyCall';
-import { fieldError } from '../../../shared/validation';
 
 /** The Retry collection of this item, checked; a bad setting names its field and the item. */
 export function retrySettingsOf(context: IExecuteFunctions, itemIndex: number): RetrySettings {
-	const settings = readRetrySettings(context.getNodeParameter('retry', itemIndex, {}) as IDataObject);
-	if (isSettingProblem(settings)) {
-		throw fieldError({ node: context.getNode(), itemIndex }, settings.field, settings.problem);
-	}
-	return settings;
+	// With a context, a bad setting is thrown as the item's error, so what comes back is settings.
+	return readRetrySettings(context.getNodeParameter('retry', itemIndex, {}) as IDataObject, { node: context.getNode(), itemIndex }) as RetrySettings;
 }
 
 function isQueued(call: IDataObject): boolean {

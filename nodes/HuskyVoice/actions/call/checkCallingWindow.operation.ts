@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { callingWindowAt, DEFAULT_CALLING_WINDOW } from '../../../shared/callingWindow';
-import { isSettingProblem, readTimeZone, timeZoneField } from '../../../shared/retrySettings';
-import { fieldError } from '../../../shared/validation';
+import { readTimeZone, timeZoneField } from '../../../shared/retrySettings';
 
 const properties: INodeProperties[] = [timeZoneField];
 
@@ -17,10 +16,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
  * n8n's clock (a Schedule Trigger's time); asks HuskyVoice nothing.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const timeZone = readTimeZone(this.getNodeParameter('timeZone', itemIndex, ''));
-	if (isSettingProblem(timeZone)) {
-		throw fieldError({ node: this.getNode(), itemIndex }, timeZone.field, timeZone.problem);
-	}
+	// With a context, a bad zone is thrown as the item's error.
+	const timeZone = readTimeZone(this.getNodeParameter('timeZone', itemIndex, ''), 'Time Zone', { node: this.getNode(), itemIndex }) as string;
 	const now = Date.now();
 	const state = callingWindowAt(now, { ...DEFAULT_CALLING_WINDOW, timeZone });
 	return {

@@ -7,7 +7,7 @@
  * Sandbox mode: starts the HuskyVoice sandbox (calls move on every 3 s, signed events flow to
  * n8n), a private n8n + Postgres (runner in test/e2e/runner), the owner account, credentials
  * pointing at the sandbox (API, inbound webhook with request signing, a webhook signing secret),
- * imports the five example workflows, adds their HuskyVoice Triggers' Production URLs in the
+ * imports the six example workflows, adds their HuskyVoice Triggers' Production URLs in the
  * sandbox's dashboard (the examples use Manual registration, as a real account needs), stores each
  * endpoint's signing secret in a credential, and activates them.
  *
@@ -68,9 +68,10 @@ async function sandboxMode(): Promise<void> {
 				const endpoints = examples.flatMap((ex) => ex.endpoints.map((e) => `    ${e.node.padEnd(20)} ${e.url}`));
 				const hooks = examples.flatMap((ex) =>
 					Object.entries(ex.webhookUrls)
-						.filter(([node]) => !/completed|ended|changed/i.test(node))
+						.filter(([node]) => !/completed|ended|changed/i.test(node) && node !== MCP_TRIGGER)
 						.map(([node, url]) => `    ${node.padEnd(16)} POST ${url}`),
 				);
+				const mcpUrl = examples.find((e) => e.file === 'ai-tools-mcp.json')?.webhookUrls[MCP_TRIGGER];
 				return [
 					'',
 					'HuskyVoice: local SANDBOX (no real calls; calls move on every 3 s and send signed events)',
@@ -86,6 +87,8 @@ async function sandboxMode(): Promise<void> {
 					...hooks,
 					`    e.g. curl -X POST ${examples.find((e) => e.file === 'appointment-confirmation.json')?.webhookUrls['New appointment']} \\`,
 					`           -H 'content-type: application/json' -d '{"appointment_id":"apt_1002","patient_name":"Aarav Sharma","phone":"+919876543210"}'`,
+					`  MCP server:   ${mcpUrl}   (HuskyVoice tools for AI assistants, Streamable HTTP or SSE)`,
+					`                header Authorization: Bearer ${creds.mcpBearer?.token}   (see docs/ai-agents.md)`,
 					'  Appointment events come only from the AI agent and the dashboard (none for REST writes); in the sandbox:',
 					`    AI agent books during a call: curl -X POST ${sandbox.adminUrl}/appointments/agent-booking -H 'content-type: application/json' \\`,
 					`           -d '{"appointment_type":"Vaccination","appointment_date":"2030-06-03T17:15:00Z","patient_name":"Zara Khan","parent_phone":"+919833344455","branch_id":"br_koramangala"}'`,
@@ -99,6 +102,9 @@ async function sandboxMode(): Promise<void> {
 		throw e;
 	}
 }
+
+/** The MCP example's trigger (its URL is printed with the bearer token instead of in the webhook list). */
+const MCP_TRIGGER = 'MCP Server Trigger';
 
 async function realMode(apiKey: string): Promise<void> {
 	const baseUrl = (process.env.HUSKYVOICE_BASE_URL ?? REAL_API_URL).replace(/\/+$/, '');

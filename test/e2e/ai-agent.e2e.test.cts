@@ -221,7 +221,7 @@ describe(`n8n's AI Agent runs the HuskyVoice tools (n8n ${N8N_VERSION})`, () => 
 
 		// HuskyVoice saw one booking (not two), now cancelled, and one call to the patient
 		const mine = (await admin.appointments()).filter((a) => a.parent_phone === PATIENT.phone);
-		expect(mine).toEqual([expect.objectContaining({ appointment_id: appointmentId, status: 'cancelled', date: `${open}T${bookedSlot.start_time}:00.000Z` })]);
+		expect(mine).toEqual([expect.objectContaining({ appointment_id: appointmentId, status: 'cancelled', date: open, session: bookedSlot.session, branch_id: bookedSlot.branch_id })]);
 		const calls = (await admin.calls()).filter((c) => c.contact_number === PATIENT.phone);
 		expect(calls).toEqual([expect.objectContaining({ call_id: callId, contact_name: PATIENT.name })]);
 	});

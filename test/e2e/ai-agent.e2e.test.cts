@@ -79,7 +79,10 @@ function agentWorkflow(apiCredential: Credential, openAiCredential: Credential, 
 			position: [200 + i * 140, 260],
 			parameters: { resource, operation, ...t.parameters },
 			credentials: { [CREDENTIAL_TYPES.api]: credentialRef(apiCredential) },
-		};
+			// n8n 2.x hands a failing tool's error to the model by itself; on 1.x the execution stops
+			// unless the tool continues on error (Settings → On Error), as docs/ai-agents.md tells 1.x users
+			...(MAJOR < 2 ? { onError: 'continueRegularOutput' } : {}),
+		} as WorkflowNode;
 	});
 	const nodes: WorkflowNode[] = [
 		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },

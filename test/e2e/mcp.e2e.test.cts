@@ -46,9 +46,10 @@ describe(`the MCP example serves the HuskyVoice tools to an MCP client (n8n ${N8
 	beforeAll(async () => {
 		({ sandbox, admin, stack, creds } = await startHuskyStack('mcp'));
 		await admin.config({ rateLimit: { limit: 10_000, windowMs: 60_000 } });
-		const wf = await stack.api.createWorkflow(
-			wireExample(example.workflow, { [CREDENTIAL_TYPES.api]: creds.api, httpBearerAuth: creds.mcpBearer!.credential }),
-		);
+		const wired = wireExample(example.workflow, { [CREDENTIAL_TYPES.api]: creds.api, httpBearerAuth: creds.mcpBearer!.credential });
+		// n8n 1.x's public API accepts only these keys of an export (2.x ignores the rest)
+		const { name, nodes, connections, settings } = wired;
+		const wf = await stack.api.createWorkflow({ name, nodes, connections, settings });
 		const { webhooks } = await stack.activateAndWait(wf.id);
 		mcpUrl = webhooks.find((w) => w.node === 'MCP Server Trigger' && w.method === 'POST')!.url;
 		console.log(`mcp e2e: stack ready and example active in ${((Date.now() - t0) / 1000).toFixed(1)} s; MCP server at ${mcpUrl}`);

@@ -7,7 +7,7 @@
  * Sandbox mode: starts the HuskyVoice sandbox (calls move on every 3 s, signed events flow to
  * n8n), a private n8n + Postgres (runner in test/e2e/runner), the owner account, credentials
  * pointing at the sandbox (API, inbound webhook with request signing, a webhook signing secret),
- * imports the five example workflows, adds their HuskyVoice Triggers' Production URLs in the
+ * imports the six example workflows, adds their HuskyVoice Triggers' Production URLs in the
  * sandbox's dashboard (the examples use Manual registration, as a real account needs), stores each
  * endpoint's signing secret in a credential, and activates them.
  *
@@ -115,6 +115,7 @@ async function sandboxMode(): Promise<void> {
 				const creds = await createHuskyCredentials(stack.api, target, 'HuskyVoice');
 				const examples = await importExamples(stack, creds, { activate: true, dashboard: admin });
 				const endpoints = examples.flatMap((ex) => ex.endpoints.map((e) => `    ${e.node.padEnd(20)} ${e.url}`));
+				const mcpUrl = examples.find((e) => e.file === 'ai-tools-mcp.json')?.webhookUrls[MCP_TRIGGER];
 				return [
 					'',
 					'HuskyVoice: local SANDBOX (no real calls; calls move on every 3 s and send signed events)',
@@ -129,6 +130,8 @@ async function sandboxMode(): Promise<void> {
 					...endpoints,
 					'  Try the examples — each command runs as printed (copy and paste; see examples/README.md):',
 					...exampleCommands(examples, creds, sandbox.adminUrl),
+					`  MCP server:   ${mcpUrl}   (HuskyVoice tools for AI assistants, Streamable HTTP or SSE)`,
+					`                header Authorization: Bearer ${creds.mcpBearer?.token}   (see docs/ai-agents.md)`,
 				];
 			},
 		});
@@ -137,6 +140,9 @@ async function sandboxMode(): Promise<void> {
 		throw e;
 	}
 }
+
+/** The MCP example's trigger (its URL is printed with the bearer token instead of a curl). */
+const MCP_TRIGGER = 'MCP Server Trigger';
 
 async function realMode(apiKey: string, baseUrl: string): Promise<void> {
 	const inboundUrl = process.env.HUSKYVOICE_INBOUND_URL;

@@ -2,7 +2,7 @@
  * `npm start` for real, then the editor through a real browser:
  *  - runs the demo (`.cache/tools/test/demo/start.cjs`, compiled here) as a child process, as
  *    `npm start` does after building, on free ports; waits for its banner;
- *  - the printed login works, the five examples are active (their Manual-registration triggers'
+ *  - the printed login works, the six examples are active (their Manual-registration triggers'
  *    URLs added in the sandbox dashboard for the user), the
  *    HuskyVoice nodes are registered as AI Agent tools (`…Tool` node types), and the sandbox's
  *    calls move on by themselves so a lead posted to the example webhook ends up tagged;
@@ -119,7 +119,13 @@ describe('npm start demo + editor screenshots (headless Chromium)', () => {
 			['HuskyVoice: during-call availability lookup', true],
 			['HuskyVoice: instant lead qualification', true],
 			['HuskyVoice: payment reminder with auto-stop', true],
+			['HuskyVoice: tools for AI assistants (MCP)', true],
 		]);
+		// the MCP example's server is printed with its token, and refuses a client without it
+		const mcpUrl = banner('MCP server:');
+		expect(mcpUrl).toBe(`${editorUrl}/mcp/huskyvoice-tools`);
+		expect(output).toMatch(/header Authorization: Bearer mcp_[0-9a-f]{32}/);
+		expect((await request('POST', mcpUrl, { body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } })).status).toBe(403);
 		// two HuskyVoice endpoints (one per example trigger: appointment confirmation, booking sync), both added
 		// "in the dashboard" (Manual registration); lead qualification waits for its call's outcome in one flow
 		const endpoints = await new SandboxAdmin(sandboxAdminUrl).webhooks();

@@ -1,5 +1,5 @@
 /**
- * The five example workflows in examples/ inside a real n8n 2.41.1, against the sandbox:
+ * The six example workflows in examples/ inside a real n8n 2.41.1, against the sandbox:
  * imported through the public API exactly as files (credentials rewired by type), all activated
  * at once (as `npm start` does; their Manual-registration triggers' Production URLs added in the
  * sandbox's dashboard first, as a user would), then driven like production: their Webhook entries are called
@@ -60,6 +60,7 @@ describe('example workflows in a real n8n', () => {
 	test('the examples are n8n workflow exports that use our three nodes and reference credentials by placeholder', () => {
 		const files = loadExamples();
 		expect(files.map((f) => f.file)).toEqual([
+			'ai-tools-mcp.json',
 			'appointment-confirmation.json',
 			'booking-sync.json',
 			'during-call-lookup.json',
@@ -96,9 +97,9 @@ describe('example workflows in a real n8n', () => {
 		}
 	});
 
-	test('all five import and activate (every trigger’s URL added in the sandbox dashboard, every webhook is live)', async () => {
+	test('all six import and activate (every trigger’s URL added in the sandbox dashboard, every webhook is live)', async () => {
 		examples = await importExamples(stack, creds, { activate: true, dashboard: admin });
-		expect(examples).toHaveLength(5);
+		expect(examples).toHaveLength(6);
 		// one HuskyVoice endpoint per HuskyVoice Trigger (two examples have one), each added in the
 		// dashboard for exactly the Production URL n8n registered for that trigger
 		const endpoints = await admin.webhooks();
@@ -110,6 +111,10 @@ describe('example workflows in a real n8n', () => {
 		expect(endpoints.map((e) => e.url).sort()).toEqual(added.map((a) => a.url).sort());
 		expect(Object.keys(example('appointment-confirmation.json').webhookUrls).sort()).toEqual(['Call completed', 'New appointment']);
 		expect(Object.keys(example('payment-reminder.json').webhookUrls).sort()).toEqual(['Invoice due', 'Invoice paid']);
+		// the MCP server is live at /mcp/<path> and refuses a client without its Bearer token (mcp.e2e drives it with an MCP client)
+		const mcpUrl = example('ai-tools-mcp.json').webhookUrls['MCP Server Trigger'];
+		expect(mcpUrl).toBe(`${stack.webhookBaseUrl}/mcp/huskyvoice-tools`);
+		expect((await post(mcpUrl, { jsonrpc: '2.0', id: 1, method: 'tools/list' })).status).toBe(403);
 	});
 
 	test('appointment confirmation: booking → AI call with the appointment id → call completed → appointment confirmed', async () => {

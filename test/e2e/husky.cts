@@ -37,6 +37,8 @@ export interface HuskyCredentials {
 	inbound?: Credential;
 	/** n8n's Header Auth for the during-call lookup example's Webhook, and the header it expects. */
 	lookupHeader?: { credential: Credential; name: string; value: string };
+	/** n8n's Bearer Auth for the MCP example's MCP Server Trigger, and the token a client must send. */
+	mcpBearer?: { credential: Credential; token: string };
 }
 
 export function credentialRef(c: Credential): { id: string; name: string } {
@@ -58,7 +60,9 @@ export async function createHuskyCredentials(api: N8nApi, target: HuskyTarget, p
 	}
 	const header = { name: 'X-Lookup-Key', value: `lookup_${randomUUID().replace(/-/g, '')}` };
 	const lookup = await api.createCredential({ name: `${prefix} lookup header`, type: 'httpHeaderAuth', data: header });
-	return { api: created, inbound, lookupHeader: { credential: lookup, ...header } };
+	const token = `mcp_${randomUUID().replace(/-/g, '')}`;
+	const bearer = await api.createCredential({ name: `${prefix} MCP bearer token`, type: 'httpBearerAuth', data: { token } });
+	return { api: created, inbound, lookupHeader: { credential: lookup, ...header }, mcpBearer: { credential: bearer, token } };
 }
 
 /** `Manual Trigger → <node>`: the smallest workflow that runs one of our action nodes for real. */
@@ -393,6 +397,7 @@ export async function importExamples(
 				[CREDENTIAL_TYPES.api]: creds.api,
 				[CREDENTIAL_TYPES.inbound]: creds.inbound,
 				httpHeaderAuth: creds.lookupHeader?.credential,
+				httpBearerAuth: creds.mcpBearer?.credential,
 			}),
 		);
 		const endpoints = dashboard ? await registerInSandboxDashboard(stack, dashboard, wf) : [];

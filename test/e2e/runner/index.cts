@@ -27,7 +27,7 @@ import { cacheDir, exec, freePort, log, runBaseDir, RUN_DIR_PREFIX, Timings, wit
 export * from './api.cjs';
 export { request } from './http.cjs';
 export type { HttpResponse } from './http.cjs';
-export { ensureN8n, N8N_VERSION } from './install.cjs';
+export { ensureN8n, ensureSqliteBinding, N8N_VERSION } from './install.cjs';
 export type { Installation } from './install.cjs';
 export type { N8nMode, N8nProcess } from './n8n.cjs';
 export { packRepo, installTarball } from './pkg.cjs';
@@ -391,7 +391,10 @@ export async function startN8nStack(o: StackOptions = {}): Promise<N8nStack> {
 				const rows = await dbh.query<{ webhookPath: string; method: string; node: string }>(
 					`select "webhookPath", method, node from webhook_entity where "workflowId" = '${sqlString(workflowId)}' order by "webhookPath", method`,
 				);
-				return rows.map((r) => ({ ...r, url: `${webhookBaseUrl}/webhook/${r.webhookPath}` }));
+				// n8n serves an MCP Server Trigger's paths under /mcp/ (N8N_ENDPOINT_MCP), every other trigger's under /webhook/
+				const types = new Map((await api.getWorkflow(workflowId)).nodes.map((n) => [n.name, n.type]));
+				const endpoint = (node: string) => (types.get(node)?.endsWith('.mcpTrigger') ? 'mcp' : 'webhook');
+				return rows.map((r) => ({ ...r, url: `${webhookBaseUrl}/${endpoint(r.node)}/${r.webhookPath}` }));
 			},
 			async activateAndWait(workflowId, { timeoutMs = 60_000 } = {}) {
 				let status: PublicationStatus;

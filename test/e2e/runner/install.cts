@@ -14,7 +14,10 @@
  * (jest workers, the demo) from installing at the same time.
  *
  * n8n is installed with --ignore-scripts: no native module is built (sqlite3 stays unbuilt,
- * which is one reason the runner uses Postgres).
+ * which is one reason the runner uses Postgres). n8n's AI Agent node cannot load without
+ * sqlite3's binding (its SQL agent requires it at load time): suites that run the agent call
+ * ensureSqliteBinding(), which builds it once with node-gyp (needs python3, make and a C++
+ * compiler; ~1–3 min).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -165,4 +168,29 @@ export async function ensureN8n(): Promise<Installation> {
 		log(`n8n ${N8N_VERSION} ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 	});
 	return inst;
+}
+
+/**
+ * Builds sqlite3's native binding inside the cached n8n install, as its skipped install script
+ * would (node-gyp against the installed Node's headers), unless it is there. Needed by n8n's AI
+ * Agent node: @n8n/n8n-nodes-langchain's SQL agent requires `sqlite3` when the Agent node type loads.
+ */
+export async function ensureSqliteBinding(): Promise<void> {
+	const inst = await ensureN8n();
+	const dir = path.join(inst.n8nNodeModules, 'sqlite3');
+	const binding = path.join(dir, 'build', 'Release', 'node_sqlite3.node');
+	if (fs.existsSync(binding)) return;
+	await withLock(path.join(cacheDir(), 'locks', `n8n-${N8N_VERSION}`), async () => {
+		if (fs.existsSync(binding)) return;
+		const t0 = Date.now();
+		const gyp = path.join(inst.n8nNodeModules, 'node-gyp', 'bin', 'node-gyp.js');
+		log(`building sqlite3's native binding for n8n's AI Agent (node-gyp, in ${dir})`);
+		await exec(inst.node, [gyp, 'rebuild', `--nodedir=${path.dirname(inst.nodeBinDir)}`, '-j', '2'], {
+			cwd: dir,
+			env: npmEnv(inst),
+			timeoutMs: 20 * 60_000,
+		});
+		if (!fs.existsSync(binding)) throw new Error(`node-gyp finished but ${binding} is missing`);
+		log(`sqlite3 binding built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+	});
 }

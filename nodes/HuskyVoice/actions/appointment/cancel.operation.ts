@@ -6,6 +6,7 @@ import type { FieldContext } from '../../../shared/validation';
 import { requirePathId, requireString } from '../../../shared/validation';
 import { appointmentIdField } from '../common.descriptions';
 import { readAppointmentConfig } from './getConfig.operation';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const properties: INodeProperties[] = [
 	{ ...appointmentIdField, description: 'The appointment to cancel (appointment_id)' },
@@ -17,6 +18,9 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'Optional reason stored with the appointment, sent in the same request',
 	},
+	toolDescriptionField(
+		'Cancel an appointment; confirm with the patient first. Inputs: Appointment ID, the appointment_id (find it with the appointment search if you do not have it); optional Notes, the reason. The appointment is kept with status cancelled; cancelling twice is safe. If it fails: the clinic does not allow cancelling, or only with some hours’ notice (the appointment settings tool tells which), so tell the patient to contact the clinic; Not found means the appointment_id is wrong, so search again.',
+	),
 ];
 
 export const description = updateDisplayOptions(

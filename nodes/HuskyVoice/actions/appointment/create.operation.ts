@@ -9,6 +9,7 @@ import { toUtcDateTime } from '../../helpers/dateTime';
 import { branchLocator, serviceLocator, SESSIONS, sessionOptions } from '../common.descriptions';
 import { findExistingBooking } from './findExisting';
 import { locatorValue, requireLocator } from './locators';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 
 const properties: INodeProperties[] = [
@@ -72,6 +73,9 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	toolDescriptionField(
+		'Book an appointment for a patient. Check availability for that day first and book only a time inside a slot with places left. Inputs: Appointment Date and Time in ISO 8601 UTC with a time, e.g. 2030-06-03T09:30:00Z; Patient Name, the full name; Patient Phone, the patient’s Indian mobile number in +91 format, e.g. +919876543210 (ask the patient for it, never invent one); Service, the appointment type by name or service_id; Session (Morning, Afternoon or Evening) and Branch, the slot’s branch_id, when known. Returns appointment_id and token: give the patient the token. Never book again to retry. If it fails: the patient already has an appointment on that date and session (DUPLICATE_BOOKING), so find it with the appointment search (date YYYY-MM-DD) instead of booking again; the session is fully booked (SLOT_FULL), so offer another session or day; no opening at that time (OUTSIDE_AVAILABILITY), so check availability again and offer an open slot; an invalid phone number, so ask the patient for their +91 number.',
+	),
 ];
 
 export const description = updateDisplayOptions(

@@ -5,8 +5,14 @@ import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
 import type { FieldContext } from '../../../shared/validation';
 import { requirePathId, requireString } from '../../../shared/validation';
 import { appointmentIdField } from '../common.descriptions';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
-const properties: INodeProperties[] = [{ ...appointmentIdField, description: 'The appointment to read (appointment_id)' }];
+const properties: INodeProperties[] = [
+	{ ...appointmentIdField, description: 'The appointment to read (appointment_id)' },
+	toolDescriptionField(
+		'Read one appointment by its id. Input: Appointment ID, the appointment_id (e.g. apt_1001) returned by booking or by the appointment search. Returns its date and time (ISO 8601 UTC), session, status (confirmed, rescheduled, cancelled or completed), patient name and +91 phone, token and doctor. If it fails with Not found, the id is wrong: search appointments by date (YYYY-MM-DD) to find the right one.',
+	),
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['appointment'], operation: ['get'] } },

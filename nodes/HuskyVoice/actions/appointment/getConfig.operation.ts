@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { BOOKING_MESSAGES } from '../../../shared/bookingMessages';
 import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const properties: INodeProperties[] = [
 	{
@@ -11,6 +12,9 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
+	toolDescriptionField(
+		'Read the clinic’s booking rules: whether appointments may be cancelled (allow_cancellation) and how many hours’ notice a cancellation needs (cancellation_notice_hours). Use it before offering to cancel. It takes no input. If it fails because the API key lacks a scope, tell the user to fix the HuskyVoice credential.',
+	),
 ];
 
 export const description = updateDisplayOptions(

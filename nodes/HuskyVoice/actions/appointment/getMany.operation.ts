@@ -13,6 +13,7 @@ import {
 	sessionOptions,
 } from '../common.descriptions';
 import { locatorValue } from './locators';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const STATUSES = ['confirmed', 'rescheduled', 'cancelled', 'completed'] as const;
 
@@ -60,6 +61,9 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	toolDescriptionField(
+		'Search appointments, e.g. to find a patient’s booking before booking again, rescheduling or cancelling. Inputs, all optional: Date as YYYY-MM-DD (the whole day in UTC); Status (confirmed, rescheduled, cancelled or completed); Session (Morning, Afternoon or Evening); Service; Branch; Batch; Return All (true for every match) or Limit (how many). Returns the matching appointments sorted by date, each with appointment_id, patient_name, parent_phone (+91...), date (ISO 8601 UTC), session and status: pick the patient’s by name and phone. An empty list means nothing matches: widen the search (another date, no status). If it fails because the date is invalid, send it again as YYYY-MM-DD.',
+	),
 ];
 
 export const description = updateDisplayOptions(

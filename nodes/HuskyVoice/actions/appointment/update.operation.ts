@@ -5,6 +5,7 @@ import type { FieldContext } from '../../../shared/validation';
 import { fieldError, requirePathId, requireString, validateChoice } from '../../../shared/validation';
 import { toUtcDateTime } from '../../helpers/dateTime';
 import { appointmentIdField, appointmentStatusOptions, SESSIONS, sessionOptions } from '../common.descriptions';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const STATUSES = ['confirmed', 'completed', 'cancelled'] as const;
 
@@ -66,6 +67,9 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	toolDescriptionField(
+		'Change an appointment: reschedule it or set its status, doctor or notes. Inputs: Appointment ID, the appointment_id; then only what changes: Appointment Date, the new date and time in ISO 8601 UTC with a time, e.g. 2030-06-04T10:00:00Z (check availability first); Status (confirmed, completed or cancelled); Assigned Doctor; Notes; Session (Morning, Afternoon or Evening); Batch. A new date without a status makes the status rescheduled. If it fails: the session is fully booked (SLOT_FULL), so offer another session or day; no opening then (OUTSIDE_AVAILABILITY), so check availability and offer an open slot; the patient already has an appointment then (DUPLICATE_BOOKING); Not found means a wrong appointment_id, so search appointments first.',
+	),
 ];
 
 export const description = updateDisplayOptions(

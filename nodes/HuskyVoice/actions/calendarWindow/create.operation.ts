@@ -7,6 +7,7 @@ import type { FieldContext } from '../../../shared/validation';
 import { fieldError, requireString, validateChoice } from '../../../shared/validation';
 import { locatorValue, requireLocator } from '../appointment/locators';
 import { branchLocator, serviceLocator, SESSIONS, sessionOptions } from '../common.descriptions';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -83,6 +84,9 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [serviceLocator({ byName: false, required: false, description: 'Only this service may be booked in the window' })],
 	},
+	toolDescriptionField(
+		'Open a weekly calendar window of appointment slots at a branch (a rule that repeats every week); for clinic staff setting up opening hours, not for booking a patient. Inputs: Branch, the branch_id; Day (monday to sunday); Session (Morning, Afternoon or Evening); Start Time and End Time as HH:MM, 24-hour (e.g. 09:00 and 12:00); Max Slots (places) and AI Slots (how many the AI agent may book, at most Max Slots) as whole numbers; Batch Name. If it fails because the API key lacks the slots:write scope, tell the user; an invalid time means send it again as HH:MM.',
+	),
 ];
 
 export const description = updateDisplayOptions(

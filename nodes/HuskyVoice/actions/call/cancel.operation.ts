@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
 import { callIdField } from '../../../shared/callFields';
 import { callIdOf, callNotFound } from './callId';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const properties: INodeProperties[] = [
 	{
@@ -13,6 +14,9 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	{ ...callIdField, description: 'The call to cancel (call_id returned by Create)' },
+	toolDescriptionField(
+		'Cancel a call that has not started yet (status scheduled or queued). Input: Call ID, the call_id. Cancelling twice is safe. If it fails because the call has already started, it can no longer be stopped: tell the user. Not found means the call_id is wrong.',
+	),
 ];
 
 export const description = updateDisplayOptions(

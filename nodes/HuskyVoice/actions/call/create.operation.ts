@@ -9,6 +9,7 @@ import { fieldError, requirePathId } from '../../../shared/validation';
 import { idempotencyKeyFor } from '../../helpers/idempotencyKey';
 import { retrySettingsOf, startsAfterOf } from './campaign';
 import { simplifyFields, timeLimitFields, waitAndRoute } from './outcome';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const waitShow = { resource: ['call'], operation: ['create'], waitForOutcome: [true] };
 
@@ -68,6 +69,9 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	toolDescriptionField(
+		'Place an AI voice call: a HuskyVoice AI agent phones the person and talks to them, e.g. to confirm an appointment. Inputs: Contact Number, an Indian mobile number in +91 format, e.g. +919876543210 (ask for it, never invent one); Agent ID, the HuskyVoice agent that calls (agent_...); optional Contact Name, Contact Email and Additional Info (JSON), a flat object of up to 25 keys the agent can use, e.g. {"appointment_id": "apt_1001"}. Returns call_id and status scheduled at once; the call itself runs later (only 09:00 to 20:00 India time, and it may wait in a queue), so tell the user it is placed and read its status and outcome later with the get-call tool and the call_id. Placing the same call again the same day returns the first call, not a second one. If it fails: an invalid number, so ask for the +91 mobile number; insufficient credits, so tell the user to top up and do not retry.',
+	),
 ];
 
 export const description: INodeProperties[] = [

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { huskyVoiceApiRequest } from '../../../shared/transport';
 import { callIdField } from '../../../shared/callFields';
 import { callIdOf, callNotFound } from './callId';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const properties: INodeProperties[] = [
 	{
@@ -13,6 +14,9 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	{ ...callIdField, description: 'The completed call to erase (call_id returned by Create)' },
+	toolDescriptionField(
+		'Erase a completed call with its transcript, recording details and contact details, e.g. for a privacy request. Input: Call ID, the call_id. It cannot be undone: use it only when the user asks to delete the call. If it fails because the call is not completed (it never connected or is still running), it cannot be deleted: tell the user; Not found means the call_id is wrong.',
+	),
 ];
 
 export const description = updateDisplayOptions(

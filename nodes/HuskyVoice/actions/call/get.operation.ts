@@ -7,10 +7,14 @@ import { retrySettingsField } from '../../../shared/retrySettings';
 import { callIdOf, callNotFound } from './callId';
 import { retrySettingsOf, withCampaignFields } from './campaign';
 import { simplifyFields } from './outcome';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const properties: INodeProperties[] = [
 	{ ...callIdField, description: 'The call to look up (call_id returned by Create)' },
 	retrySettingsField,
+	toolDescriptionField(
+		'Read a call’s status and result. Input: Call ID, the call_id (call_...) returned when the call was placed. Returns its status (scheduled or queued, then initiated, ringing, in_progress, completed; or failed, disallowed, cancelled) and, once completed, its summary, outcome and transcript; times are ISO 8601 UTC. A call can wait minutes to hours before it starts: if it has not ended, say so and check again later; never place it again. failed means nobody answered; disallowed means the number is on DND or the account is blocked. If it fails with Not found, the call_id is wrong.',
+	),
 ];
 
 export const description: INodeProperties[] = [

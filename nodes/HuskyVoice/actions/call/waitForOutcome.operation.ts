@@ -5,12 +5,16 @@ import { retrySettingsField } from '../../../shared/retrySettings';
 import type { ToOutput } from '../../../shared/runItems';
 import { callIdOf } from './callId';
 import { simplifyFields, timeLimitFields, waitAndRoute } from './outcome';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const show = { resource: ['call'], operation: ['waitForOutcome'] };
 
 const properties: INodeProperties[] = [
 	{ ...callIdField, description: 'The call to wait for (call_id returned by Create)' },
 	retrySettingsField,
+	toolDescriptionField(
+		'Wait until a call has ended and return how it ended (completed with summary and outcome, not reached, or still running at the time limit). Input: Call ID, the call_id. It can take many minutes: prefer the get-call tool to check once. If it fails with Not found, the call_id is wrong.',
+	),
 ];
 
 export const description: INodeProperties[] = [

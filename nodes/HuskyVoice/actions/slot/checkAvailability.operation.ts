@@ -4,6 +4,7 @@ import { dayAvailability, hasCapacity } from '../../../shared/availability';
 import type { FieldContext } from '../../../shared/validation';
 import { validateChoice, validateDate } from '../../../shared/validation';
 import { SESSIONS, sessionOptions } from '../common.descriptions';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 
 const properties: INodeProperties[] = [
@@ -74,6 +75,9 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	toolDescriptionField(
+		'List the appointment slots of one day and how many places each has left. Use this first, before booking an appointment: offer the patient only slots whose available_slots is above 0, and book with the slot’s day, start_time, session and branch_id. Inputs: Date, the day as YYYY-MM-DD (e.g. 2030-06-03); optional Session (Morning, Afternoon or Evening) and Branch ID. Each slot has branch_id, session, batch, start_time and end_time (HH:MM) and available_slots. An empty list means no opening that day: try the next days or another session. If it fails because the date is invalid, send it again as YYYY-MM-DD.',
+	),
 ];
 
 export const description = updateDisplayOptions(

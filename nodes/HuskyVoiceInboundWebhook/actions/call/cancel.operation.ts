@@ -3,8 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { requireString } from '../../../shared/validation';
 import { inboundWebhookRequest } from '../../transport';
 import { callIdField } from '../../../shared/callFields';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
-const properties: INodeProperties[] = [callIdField];
+const properties: INodeProperties[] = [
+	callIdField,
+	toolDescriptionField(
+		'Cancel a call that has not started yet (status queued or scheduled), through the inbound webhook. Input: Call ID, the call_id. Cancelling twice is safe. If it fails because the call has already started, it can no longer be stopped: tell the user. Not found means the call_id is wrong.',
+	),
+];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['cancel'] } }, properties);
 

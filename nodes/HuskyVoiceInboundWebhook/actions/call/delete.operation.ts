@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { requireString } from '../../../shared/validation';
 import { inboundWebhookRequest } from '../../transport';
 import { callIdField } from '../../../shared/callFields';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 
 const properties: INodeProperties[] = [
 	{
@@ -13,6 +14,9 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	callIdField,
+	toolDescriptionField(
+		'Erase a completed call with its transcript and contact details, through the inbound webhook, e.g. for a privacy request. Input: Call ID, the call_id. It cannot be undone: use it only when the user asks. If it fails because the call is not completed, it cannot be deleted: tell the user; Not found means the call_id is wrong.',
+	),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);

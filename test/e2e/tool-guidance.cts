@@ -50,6 +50,16 @@ export const TOOL_GUIDANCE: Record<string, Array<[what: string, pattern: RegExp]
 	'call:cancel': [['already started: what to do', /already started[^.;]*tell the user/i]],
 	'call:delete': [['irreversible', /cannot be undone/i]],
 	'call:waitForOutcome': [['prefer get', /get-call tool/i]],
+	'call:checkCallingWindow': [
+		['the window', /09:00 and 20:00/],
+		['ISO 8601 UTC date-times', /ISO 8601 UTC/],
+		['closed: what to do', /open is false[^.;]*opens_at/i],
+	],
+	'slot:findNextOpen': [
+		['comes before booking', /before booking/i],
+		['date format', /YYYY-MM-DD/],
+		['nothing found: what to do', /found false[^.;]*(later|drop)/i],
+	],
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { dayAvailability, hasCapacity } from '../../../shared/availability';
+import { toolDescriptionField } from '../../../shared/toolDescription';
 import { addDays } from '../../../shared/calendarDays';
 import { listServices } from '../../../shared/services';
 import type { FieldContext } from '../../../shared/validation';
@@ -62,6 +63,9 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	toolDescriptionField(
+		'Find the earliest open appointment slots from a day onwards, when the patient asks "when is the earliest?" or the day they wanted is full. Use this before booking an appointment, then book one of the slots it returns. Inputs: From Date, the first day to look at as YYYY-MM-DD (e.g. 2030-06-03); Number of Slots, how many to return (default 3); Days to Search, how many days to look through (1 to 90, default 14); optional filters Branch, Service and Session (Morning, Afternoon or Evening). Each slot has date (YYYY-MM-DD), branch_id, session, start_time and end_time (HH:MM) and available_slots, earliest first. One item with found false means nothing is open in those days: offer a later From Date or drop a filter. If it fails because the date is invalid, send it again as YYYY-MM-DD; if the service is unknown, leave the Service out.',
+	),
 ];
 
 export const description = updateDisplayOptions(

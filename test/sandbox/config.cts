@@ -15,6 +15,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	disableEndpointAfterFailures: 0,
 	servicesShape: 'data',
 	searchTotals: false,
+	appointmentDateTime: false,
 };
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -41,6 +42,7 @@ const CHECKS: Record<keyof SandboxConfig, [Check, string]> = {
 	inboundSigningSecret: [(v) => v === null || (typeof v === 'string' && v !== ''), 'a non-empty string, or null for off'],
 	servicesShape: [(v) => v === 'data' || v === 'bare', '"data" or "bare"'],
 	searchTotals: [(v) => typeof v === 'boolean', 'a boolean'],
+	appointmentDateTime: [(v) => typeof v === 'boolean', 'a boolean'],
 };
 
 /** Validates a partial config from the admin API; null clears an optional setting. */

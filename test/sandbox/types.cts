@@ -71,6 +71,8 @@ export interface Appointment {
 	notes?: string;
 	/** Sandbox bookkeeping, shown only in events: `api`, `dashboard` or `phone_call`. */
 	booked_via?: string;
+	/** Sandbox bookkeeping: the booked date-time (ISO UTC), shown as `appointment_date` only with config `appointmentDateTime`. */
+	starts_at?: string;
 }
 
 /** A service (appointment type) as `GET /services` lists it. */
@@ -211,4 +213,6 @@ export interface SandboxConfig {
 	servicesShape: 'data' | 'bare';
 	/** Whether `GET /appointments` also carries `pagination: { page, limit, total }` (undocumented). */
 	searchTotals: boolean;
+	/** Whether appointment objects also carry `appointment_date`, the booked date-time (undocumented: the documented object has only `date` and `session`). */
+	appointmentDateTime: boolean;
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
+import { availabilityEnvelope } from '../../../shared/availability';
 import { huskyVoiceApiRequest } from '../../../shared/transport';
 import type { FieldContext } from '../../../shared/validation';
 import { validateChoice, validateDate } from '../../../shared/validation';
@@ -96,16 +97,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (filters.session !== undefined && filters.session !== '') {
 		qs.session = validateChoice(ctx, 'Session', filters.session, SESSIONS);
 	}
-	const response = (await huskyVoiceApiRequest.call(this, {
+	const response = await huskyVoiceApiRequest.call(this, {
 		method: 'GET',
 		path: '/appointment-slots/availability',
 		qs,
 		itemIndex,
-	})) as IDataObject;
-	const body = response && typeof response === 'object' ? response : {};
-	// `{success, date, slots}` as documented; tolerate the `{data:{slots}}` envelope too.
-	const envelope = (body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? body.data : body) as IDataObject;
-	let slots = (Array.isArray(envelope.slots) ? envelope.slots : Array.isArray(body.data) ? body.data : []) as IDataObject[];
+	});
+	const answer = availabilityEnvelope(response);
+	const { envelope } = answer;
+	let { slots } = answer;
 	if (options.onlyWithCapacity === true) slots = slots.filter(hasCapacity);
 	if (options.output === 'raw') return { ...envelope, date: envelope.date ?? date, slots };
 	return slots;

@@ -1,4 +1,5 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { availabilityEnvelope } from '../../shared/availability';
 import { listServices } from '../../shared/services';
 import { huskyVoiceApiRequest } from '../../shared/transport';
 
@@ -19,16 +20,15 @@ export async function searchServices(this: ILoadOptionsFunctions, filter?: strin
 	return { results };
 }
 
-function slotsOf(body: unknown): IDataObject[] {
-	const b = (body ?? {}) as IDataObject;
-	const envelope = (b.data && typeof b.data === 'object' && !Array.isArray(b.data) ? b.data : b) as IDataObject;
-	return (Array.isArray(envelope.slots) ? envelope.slots : []) as IDataObject[];
+/** The UTC dates from `now`'s day on, one a day: a week covers every weekday a calendar window can open on. */
+export function lookaheadDates(now: number, days = BRANCH_LOOKAHEAD_DAYS): string[] {
+	const today = Math.floor(now / 86_400_000) * 86_400_000;
+	return Array.from({ length: days }, (_, d) => new Date(today + d * 86_400_000).toISOString().slice(0, 10));
 }
 
 /** The branches seen in the availability of today and the following days (UTC dates). */
 export async function searchBranches(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
-	const dates = Array.from({ length: BRANCH_LOOKAHEAD_DAYS }, (_, d) => new Date(today + d * 86_400_000).toISOString().slice(0, 10));
+	const dates = lookaheadDates(Date.now());
 	const answers = await Promise.all(
 		dates.map(async (date) =>
 			await huskyVoiceApiRequest.call(this, { method: 'GET', path: '/appointment-slots/availability', qs: { date } }),
@@ -36,7 +36,7 @@ export async function searchBranches(this: ILoadOptionsFunctions, filter?: strin
 	);
 	const branches = new Set<string>();
 	for (const answer of answers) {
-		for (const slot of slotsOf(answer)) if (typeof slot.branch_id === 'string' && slot.branch_id !== '') branches.add(slot.branch_id);
+		for (const slot of availabilityEnvelope(answer).slots) if (typeof slot.branch_id === 'string' && slot.branch_id !== '') branches.add(slot.branch_id);
 	}
 	const results = [...branches]
 		.filter((b) => matches(filter, b))

@@ -123,9 +123,13 @@ describe('booking engine in a real n8n', () => {
 		mark('dropdowns');
 	});
 
-	test('Service → Get Many outputs one item per service', async () => {
-		const { items } = await action('services', { resource: 'service', operation: 'getMany', returnAll: true });
+	test('Service → Get Many outputs one item per service; n8n and the sandbox read the same clock (a shifted one too: test/any-day)', async () => {
+		const before = Date.now();
+		const { items, execution } = await action('services', { resource: 'service', operation: 'getMany', returnAll: true });
 		expect(items.map((s) => s.name)).toEqual(['Consultation', 'Follow-up visit', 'Vaccination']);
+		const startedAt = Date.parse(execution.startedAt);
+		expect(startedAt).toBeGreaterThanOrEqual(before - 5_000);
+		expect(startedAt).toBeLessThanOrEqual(Date.now() + 5_000);
 	});
 
 	test('Appointment → Create books by service name; a full session is refused in words a receptionist understands', async () => {

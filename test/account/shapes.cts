@@ -52,12 +52,12 @@ export const SLOT_FIELDS: FieldRule[] = [
 
 export const APPOINTMENT_FIELDS: FieldRule[] = [
 	{ name: 'appointment_id', type: 'id', readBy: 'nodes/HuskyVoice/actions/appointment/create.operation.ts' },
-	{ name: 'patient_name', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/findExisting.ts' },
-	{ name: 'parent_phone', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/findExisting.ts' },
-	{ name: 'status', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/findExisting.ts' },
-	{ name: 'session', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/findExisting.ts' },
-	{ name: 'branch_id', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/findExisting.ts' },
-	{ name: 'created_at', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/findExisting.ts' },
+	{ name: 'patient_name', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/bookingMatch.ts' },
+	{ name: 'parent_phone', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/bookingMatch.ts' },
+	{ name: 'status', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/bookingMatch.ts' },
+	{ name: 'session', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/bookingMatch.ts' },
+	{ name: 'branch_id', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/bookingMatch.ts' },
+	{ name: 'created_at', type: 'string', readBy: 'nodes/HuskyVoice/actions/appointment/bookingMatch.ts' },
 ];
 
 /** The headers nodes/shared/pacing.ts paces by (read lowercased, as n8n's request helper hands them over). */

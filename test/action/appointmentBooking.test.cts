@@ -117,6 +117,105 @@ describe('Appointment → Create', () => {
 		expect(String(error.description)).toMatch(/before running this item again/);
 		expect(await posts()).toHaveLength(1);
 	});
+
+	describe('a lost answer when the patient already has another appointment that day (issue 25)', () => {
+		const evening = { appointmentDate: `${open}T17:30:00Z` };
+		const availabilityChecks = async () => await ctx.admin.requests({ method: 'GET', path: '/v1/appointment-slots/availability' });
+		/** The patient's other appointment: booked by the AI agent during a call, Morning 09:20 UTC. */
+		async function morningBooking(): Promise<string> {
+			const { appointment } = (await ctx.admin.post('/appointments/agent-booking', {
+				appointment_type: 'Consultation',
+				appointment_date: `${open}T09:20:00Z`,
+				patient_name: 'Meera Nair',
+				parent_phone: '+919811122233',
+				branch_id: 'br_koramangala',
+			})) as { appointment: { appointment_id: string } };
+			return appointment.appointment_id;
+		}
+		const meerasAppointments = async () =>
+			((await ctx.admin.get('/appointments')) as Array<Record<string, unknown>>).filter((a) => a.patient_name === 'Meera Nair');
+
+		it.each([
+			['HuskyVoice gives no appointment_date: the session is derived from the requested time', false, '(Morning session)'],
+			['HuskyVoice gives appointment_date', true, `at ${open} 09:20 UTC`],
+		])('lost before processing (a 500): an error that says it was most likely not made and names the other appointment — %s', async (_how, dateTime, shown) => {
+			await ctx.admin.config({ appointmentDateTime: dateTime });
+			const other = await morningBooking();
+			await ctx.admin.fault({ route: 'POST /v1/appointments', failTimes: 1 });
+			const error = errorOf(await ctx.run(createParams(evening)));
+			expect(error.message).toBe(
+				`The booking for Meera Nair (+919811122233) at ${open} 17:30 UTC was not confirmed by HuskyVoice and was most likely not made — the appointment it lists for this patient that day is another one: ${other} ${shown}`,
+			);
+			expect(String(error.description)).toMatch(/^HuskyVoice's answer was lost\. .* It is safe to run this item again/);
+			expect(await posts()).toHaveLength(1);
+			expect((await meerasAppointments()).map((a) => a.appointment_id)).toEqual([other]);
+			expect(await availabilityChecks()).toHaveLength(dateTime ? 0 : 1);
+		});
+
+		it.each([
+			['no appointment_date: the Evening session holds 17:30', false],
+			['with appointment_date', true],
+		])('lost after processing: outputs the new Evening appointment, not the Morning one — %s', async (_how, dateTime) => {
+			await ctx.admin.config({ appointmentDateTime: dateTime });
+			const other = await morningBooking();
+			await ctx.admin.fault({ route: 'POST /v1/appointments', dropAfterCommitTimes: 1 });
+			const result = await ctx.run(createParams(evening));
+			expect(result.error).toBeUndefined();
+			const made = (await meerasAppointments()).filter((a) => a.appointment_id !== other);
+			expect(made).toEqual([expect.objectContaining({ session: 'Evening' })]);
+			expect(result.json).toEqual([expect.objectContaining({ appointment_id: made[0].appointment_id, session: 'Evening' })]);
+			expect(await posts()).toHaveLength(1);
+			const [check] = await availabilityChecks();
+			expect(check?.path).toBe(dateTime ? undefined : `/v1/appointment-slots/availability?date=${open}&branch_id=br_koramangala`);
+		});
+
+		it('lost after processing with no other appointment that day: outputs the one it made', async () => {
+			await ctx.admin.fault({ route: 'POST /v1/appointments', dropAfterCommitTimes: 1 });
+			const result = await ctx.run(createParams(evening));
+			expect(result.error).toBeUndefined();
+			const made = await meerasAppointments();
+			expect(made).toHaveLength(1);
+			expect(result.json).toEqual([expect.objectContaining({ appointment_id: made[0].appointment_id, session: 'Evening', date: open })]);
+		});
+
+		it('a Session given in the node is compared as it is, without reading the slot hours', async () => {
+			await morningBooking();
+			await ctx.admin.fault({ route: 'POST /v1/appointments', dropAfterCommitTimes: 1 });
+			const result = await ctx.run(
+				createParams({ ...evening, additionalFields: { branch: { __rl: true, mode: 'id', value: 'br_koramangala' }, session: 'Evening' } }),
+			);
+			expect(result.json).toEqual([expect.objectContaining({ session: 'Evening' })]);
+			expect(await availabilityChecks()).toHaveLength(0);
+		});
+
+		it('an appointment made before the request never counts, even in the requested session', async () => {
+			const other = await morningBooking();
+			ctx.sandbox.state.appointments.get(other)!.created_at = new Date(Date.now() - 3_600_000).toISOString();
+			await ctx.admin.fault({ route: 'POST /v1/appointments', failTimes: 1 });
+			const error = errorOf(await ctx.run(createParams({ appointmentDate: `${open}T10:00:00Z` })));
+			expect(error.message).toBe(
+				`The booking for Meera Nair (+919811122233) at ${open} 10:00 UTC was not confirmed by HuskyVoice and was most likely not made — the appointment it lists for this patient that day is another one: ${other} (Morning session)`,
+			);
+		});
+
+		it('the times in the message are the workflow’s time zone', async () => {
+			await ctx.admin.config({ appointmentDateTime: true });
+			const other = await morningBooking();
+			await ctx.admin.fault({ route: 'POST /v1/appointments', failTimes: 1 });
+			const error = errorOf(await ctx.run(createParams({ appointmentDate: `${open}T23:00:00` }), { timezone: 'Asia/Kolkata' }));
+			expect(error.message).toMatch(
+				new RegExp(`^The booking for Meera Nair \\(\\+919811122233\\) at ${open} 23:00 Asia/Kolkata was not confirmed .*: ${other} at ${open} 14:50 Asia/Kolkata$`),
+			);
+		});
+
+		it('the slot hours cannot be read: says the booking may exist', async () => {
+			await morningBooking();
+			await ctx.admin.fault({ route: 'POST /v1/appointments', dropAfterCommitTimes: 1 });
+			await ctx.admin.fault({ route: 'GET /v1/appointment-slots/availability', failTimes: 10 });
+			const error = errorOf(await ctx.run(createParams(evening)));
+			expect(error.message).toMatch(/^The booking for Meera Nair \(\+919811122233\) on 2030-06-03 may or may not have been made/);
+		});
+	});
 });
 
 describe('Appointment → Get', () => {

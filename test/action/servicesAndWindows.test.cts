@@ -1,11 +1,10 @@
 import { huskyVoiceApiCredentials } from '../helpers/index.cjs';
 import { listSearch, SEED_SERVICES } from './booking.cjs';
+import { lookaheadDates } from '../../nodes/HuskyVoice/methods/listSearch';
 import { errorOf, useSandbox } from './support.cjs';
 
 const ctx = useSandbox();
 
-const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const weekdayIn = (days: number) => DAYS[new Date(Date.now() + days * 86_400_000).getUTCDay()];
 
 const windowParams = (overrides: Record<string, unknown> = {}) => ({
 	resource: 'calendarWindow',
@@ -94,11 +93,11 @@ describe('resource-locator lists (methods.listSearch)', () => {
 		expect((await listSearch(ctx.sandbox, 'searchServices')).results).toHaveLength(3);
 	});
 
-	it('Branch: the branches in the availability of the coming days (one request per day)', async () => {
+	it('Branch: the branches in the availability of the coming days (one request per day), whatever today’s weekday', async () => {
 		const run = ctx.run;
-		await run(windowParams({ branch: { __rl: true, mode: 'id', value: 'br_whitefield' }, day: weekdayIn(0) }));
-		await run(windowParams({ branch: { __rl: true, mode: 'id', value: 'br_hsr' }, day: weekdayIn(3) }));
-		await run(windowParams({ branch: { __rl: true, mode: 'id', value: 'br_far' }, day: weekdayIn(0), session: 'Morning', startTime: '09:00', endTime: '10:00' }));
+		await run(windowParams({ branch: { __rl: true, mode: 'id', value: 'br_whitefield' }, day: 'sunday' }));
+		await run(windowParams({ branch: { __rl: true, mode: 'id', value: 'br_hsr' }, day: 'wednesday' }));
+		await run(windowParams({ branch: { __rl: true, mode: 'id', value: 'br_far' }, day: 'saturday', session: 'Morning', startTime: '09:00', endTime: '10:00' }));
 		const { results } = await listSearch(ctx.sandbox, 'searchBranches');
 		expect(results).toEqual([
 			{ name: 'br_far', value: 'br_far' },
@@ -107,5 +106,14 @@ describe('resource-locator lists (methods.listSearch)', () => {
 		]);
 		expect(await ctx.admin.requests({ method: 'GET', path: '/v1/appointment-slots/availability' })).toHaveLength(7);
 		expect((await listSearch(ctx.sandbox, 'searchBranches', 'white')).results).toEqual([{ name: 'br_whitefield', value: 'br_whitefield' }]);
+	});
+});
+
+describe('the Branch list’s days', () => {
+	it('a week of UTC dates from today’s, across a month and year end, from one reading of the clock', () => {
+		expect(lookaheadDates(Date.parse('2026-12-31T23:59:59.999Z'))).toEqual([
+			'2026-12-31', '2027-01-01', '2027-01-02', '2027-01-03', '2027-01-04', '2027-01-05', '2027-01-06',
+		]);
+		expect(lookaheadDates(Date.parse('2028-02-28T00:00:00.000Z'), 3)).toEqual(['2028-02-28', '2028-02-29', '2028-03-01']);
 	});
 });

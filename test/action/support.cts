@@ -66,6 +66,22 @@ export function useFastBackoff(): void {
 	});
 }
 
+const utcDay = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Runs `body` on one UTC date: the default Idempotency-Key changes at midnight UTC by design (the
+ * same reminder tomorrow is a new call), so a body that midnight passed through is run again on a
+ * fresh sandbox. Assert on what it returns, after it returns.
+ */
+export async function onOneUtcDay<T>(ctx: ActionSandbox, body: () => Promise<T>): Promise<T> {
+	for (;;) {
+		const day = utcDay();
+		const result = await body();
+		if (utcDay() === day) return result;
+		await ctx.admin.reset();
+	}
+}
+
 export function errorOf(result: RunNodeResult): Error & IDataObject {
 	if (!result.error) throw new Error(`expected the node to throw, got ${JSON.stringify(result.json)}`);
 	return result.error;

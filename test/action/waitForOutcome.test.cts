@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { POLL_INTERVALS } from '../../nodes/shared/waitForCall';
 import { announceCallEnded, waitingCallCount } from '../../nodes/shared/callEvents';
-import { errorOf, useFastBackoff, useSandbox, VALID_CALL } from './support.cjs';
+import { errorOf, onOneUtcDay, useFastBackoff, useSandbox, VALID_CALL } from './support.cjs';
 
 const ctx = useSandbox();
 useFastBackoff();
@@ -70,11 +70,14 @@ describe('Call → Create with Wait for Outcome', () => {
 
 	it('running the same item again (n8n Retry) places no second call and waits for the first one again', async () => {
 		const parameters = { ...VALID_CALL, ...WAIT };
-		const first = outputs(await ctx.run(parameters))[0][0];
-		const again = outputs(await ctx.run(parameters))[0][0];
+		const { first, again, calls } = await onOneUtcDay(ctx, async () => ({
+			first: outputs(await ctx.run(parameters))[0][0],
+			again: outputs(await ctx.run(parameters))[0][0],
+			calls: await ctx.admin.calls(),
+		}));
 		expect(again.call_id).toBe(first.call_id);
 		expect(again.idempotency_key).toBe(first.idempotency_key);
-		expect(await ctx.admin.calls()).toHaveLength(1);
+		expect(calls).toHaveLength(1);
 	});
 
 	it('429 and 500 answers while waiting are retried, not fatal', async () => {

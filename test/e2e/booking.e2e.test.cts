@@ -139,9 +139,13 @@ describe('booking engine in a real n8n', () => {
 		mark('dropdowns');
 	});
 
-	test('Service → Get Many outputs one item per service', async () => {
-		const { items } = await action('services', { resource: 'service', operation: 'getMany', returnAll: true });
+	test('Service → Get Many outputs one item per service; n8n and the sandbox read the same clock (a shifted one too: test/any-day)', async () => {
+		const before = Date.now();
+		const { items, execution } = await action('services', { resource: 'service', operation: 'getMany', returnAll: true });
 		expect(items.map((s) => s.name)).toEqual(['Consultation', 'Follow-up visit', 'Vaccination']);
+		const startedAt = Date.parse(execution.startedAt);
+		expect(startedAt).toBeGreaterThanOrEqual(before - 5_000);
+		expect(startedAt).toBeLessThanOrEqual(Date.now() + 5_000);
 	});
 
 	test('Appointment → Create books by service name; a full session is refused in words a receptionist understands', async () => {
@@ -166,6 +170,36 @@ describe('booking engine in a real n8n', () => {
 		mark('create');
 	});
 
+	test('a lost booking answer with the patient’s other appointment that day: the error says the booking was most likely not made and names the other one', async () => {
+		// On the second seed date, which no other test here reads, so the lookup test's counts stay as they are.
+		const { second } = SEED_DATES;
+		const other = await admin.call<{ appointment: { appointment_id: string } }>('POST', '/appointments/agent-booking', {
+			appointment_type: 'Consultation',
+			appointment_date: `${second}T09:20:00Z`,
+			patient_name: 'Kavya Rao',
+			parent_phone: '+919844455566',
+			branch_id: 'br_koramangala',
+		});
+		await admin.call('POST', '/faults', { route: 'POST /v1/appointments', failTimes: 1 });
+		const postsBefore = (await admin.requests({ method: 'POST', path: '/v1/appointments' })).length;
+		const { error } = await action('create with a lost answer', {
+			resource: 'appointment',
+			operation: 'create',
+			service: rl('name', 'Consultation'),
+			appointmentDate: `${second}T17:30:00Z`,
+			patientName: 'Kavya Rao',
+			patientPhone: '+919844455566',
+			additionalFields: { branch: rl('id', 'br_koramangala') },
+		});
+		expect(error?.message).toBe(
+			`The booking for Kavya Rao (+919844455566) at ${second} 17:30 UTC was not confirmed by HuskyVoice and was most likely not made — the appointment it lists for this patient that day is another one: ${other.appointment.appointment_id} (Morning session)`,
+		);
+		expect(await admin.requests({ method: 'POST', path: '/v1/appointments' })).toHaveLength(postsBefore + 1);
+		const kavya = (await admin.appointments()).filter((a) => a.patient_name === 'Kavya Rao');
+		expect(kavya.map((a) => a.appointment_id)).toEqual([other.appointment.appointment_id]);
+		mark('lost answer');
+	});
+
 	test('Appointment → Get and Get Config', async () => {
 		expect((await action('get appointment', { resource: 'appointment', operation: 'get', appointmentId })).items).toEqual([
 			expect.objectContaining({ appointment_id: appointmentId, patient_name: 'Ishaan Gupta' }),
@@ -179,7 +213,7 @@ describe('booking engine in a real n8n', () => {
 		await admin.call('POST', '/appointments/generate', { count: 450, date: noAvailability });
 		const all = await action('get many all', { resource: 'appointment', operation: 'getMany', returnAll: true, filters: { date: noAvailability } });
 		expect(all.items).toHaveLength(450);
-		const pages = await admin.requests({ method: 'GET', path: '/v1/appointments?date=' });
+		const pages = await admin.requests({ method: 'GET', path: `/v1/appointments?date=${noAvailability}` });
 		expect(pages.map((r) => r.path)).toEqual([1, 2, 3].map((p) => `/v1/appointments?date=${noAvailability}&page=${p}&limit=200`));
 		const few = await action('get many limit', { resource: 'appointment', operation: 'getMany', limit: 3, filters: { date: noAvailability, branch: rl('id', 'br_koramangala') } });
 		expect(few.items).toHaveLength(3);

@@ -20,10 +20,13 @@ export function publicSlot(slot: Slot): Omit<Slot, 'date'> {
 	return visible;
 }
 
-/** The appointment as the REST API shows it (`booked_via` is shown only in events). */
-export function publicAppointment(a: Appointment): Omit<Appointment, 'booked_via'> {
-	const { booked_via: _via, ...visible } = a;
-	return visible;
+/**
+ * The appointment as the REST API shows it (`booked_via` is shown only in events). With
+ * `withDateTime` (config `appointmentDateTime`) it also carries the booked date-time as `appointment_date`.
+ */
+export function publicAppointment(a: Appointment, withDateTime = false): Omit<Appointment, 'booked_via' | 'starts_at'> & { appointment_date?: string } {
+	const { booked_via: _via, starts_at, ...visible } = a;
+	return withDateTime && starts_at ? { ...visible, appointment_date: starts_at } : visible;
 }
 
 export function slotOf(state: SandboxState, a: Pick<Appointment, 'date' | 'branch_id' | 'session' | 'batch'>): Slot | undefined {
@@ -156,6 +159,7 @@ export function changeAppointment(state: SandboxState, a: Appointment, body: Jso
 	}
 	const previousStatus = a.status;
 	if (moving && targetSlot) Object.assign(a, { date, session, batch: targetSlot.batch });
+	if (rescheduling) a.starts_at = new Date(body.appointment_date as string).toISOString();
 	if (willSeatIn && willSeatIn !== wasSeatedIn) a.token = `T-${String(willSeatIn.filled_slots).padStart(2, '0')}`;
 	a.status = status;
 	if (typeof body.assigned_doctor === 'string') a.assigned_doctor = body.assigned_doctor;
@@ -164,7 +168,7 @@ export function changeAppointment(state: SandboxState, a: Appointment, body: Jso
 
 	const eventType =
 		status !== previousStatus && (status === 'cancelled' || status === 'completed') ? `appointment.${status}` : 'appointment.updated';
-	return { reply: { status: 200, body: { success: true, data: { appointment: publicAppointment(a) } } }, eventType, changedSlots };
+	return { reply: { status: 200, body: { success: true, data: { appointment: publicAppointment(a, state.config.appointmentDateTime) } } }, eventType, changedSlots };
 }
 
 /**

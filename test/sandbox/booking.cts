@@ -103,6 +103,7 @@ export function placeAppointment(state: SandboxState, body: JsonObject, via: 'ap
 		created_at: at,
 		updated_at: at,
 		booked_via: via,
+		starts_at: new Date(body.appointment_date as string).toISOString(),
 	};
 	state.appointments.set(appointment.appointment_id, appointment);
 	return { appointment, slot: open };
@@ -117,13 +118,13 @@ export const createAppointmentHandler: Handler = ({ state, rawBody }) => {
 	const { appointment } = placed;
 	return {
 		status: 201,
-		body: { success: true, appointment_id: appointment.appointment_id, token: appointment.token, data: publicAppointment(appointment) },
+		body: { success: true, appointment_id: appointment.appointment_id, token: appointment.token, data: publicAppointment(appointment, state.config.appointmentDateTime) },
 	};
 };
 
 export const getAppointmentHandler: Handler = ({ state, params }) => {
 	const a = state.appointments.get(params.id);
-	return a ? { status: 200, body: { success: true, data: publicAppointment(a) } } : flatError(404, 'NOT_FOUND', `Appointment ${params.id} not found`);
+	return a ? { status: 200, body: { success: true, data: publicAppointment(a, state.config.appointmentDateTime) } } : flatError(404, 'NOT_FOUND', `Appointment ${params.id} not found`);
 };
 
 function positiveInt(value: string | null, fallback: number): number | undefined {
@@ -162,7 +163,7 @@ export const searchAppointmentsHandler: Handler = ({ state, query }) => {
 				a.created_at.localeCompare(b.created_at) ||
 				a.appointment_id.localeCompare(b.appointment_id),
 		);
-	const data = matching.slice((page - 1) * limit, page * limit).map(publicAppointment);
+	const data = matching.slice((page - 1) * limit, page * limit).map((a) => publicAppointment(a, state.config.appointmentDateTime));
 	const pagination = { page, limit, total: matching.length, total_pages: Math.ceil(matching.length / limit) };
 	return { status: 200, body: { success: true, data, ...(state.config.searchTotals ? { pagination } : {}) } };
 };

@@ -107,6 +107,18 @@ describe('GET /appointments/{id} and GET /appointments', () => {
 		expect((await env.api('GET', '/appointments?limit=3')).body.pagination).toEqual({ page: 1, limit: 3, total: 4, total_pages: 2 });
 	});
 
+	test('the booked date-time appears as appointment_date only when the undocumented appointmentDateTime setting is on', async () => {
+		const id = (await env.api('POST', '/appointments', { ...booking, appointment_date: `${open}T09:20:00+00:00` })).body.appointment_id;
+		const search = async () => (await env.api('GET', `/appointments?date=${open}`)).body.data.find((a: { appointment_id: string }) => a.appointment_id === id);
+		expect(await search()).not.toHaveProperty('appointment_date');
+		await env.admin('POST', '/config', { appointmentDateTime: true });
+		expect(await search()).toMatchObject({ appointment_date: `${open}T09:20:00.000Z`, session: 'Morning' });
+		expect((await env.api('GET', `/appointments/${id}`)).body.data.appointment_date).toBe(`${open}T09:20:00.000Z`);
+		const moved = await env.api('PATCH', `/appointments/${id}`, { appointment_date: `${open}T17:40:00Z`, session: 'Evening' });
+		expect(moved.body.data.appointment).toMatchObject({ appointment_date: `${open}T17:40:00.000Z`, session: 'Evening' });
+		expect((await env.api('GET', '/appointments/apt_1001')).body.data).not.toHaveProperty('appointment_date');
+	});
+
 	test.each(['limit=201', 'limit=0', 'page=0', 'date=2030-02-30', 'status=booked', 'session=Night'])('%s is refused with 400', async (query) => {
 		const res = await env.api('GET', `/appointments?${query}`);
 		expect(res.status).toBe(400);

@@ -24,6 +24,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	timeZone: 'Asia/Kolkata',
 	callingWindow: { opensAt: '09:00', closesAt: '20:00' },
 	callDurationMs: 2000,
+	appointmentDateTime: false,
 };
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -64,6 +65,7 @@ const CHECKS: Record<keyof SandboxConfig, [Check, string]> = {
 	],
 	callDurationMs: [isPositive, 'a positive integer'],
 	fakeTimeFile: [(v) => v === null || (typeof v === 'string' && v !== ''), 'a file path, or null for none'],
+	appointmentDateTime: [(v) => typeof v === 'boolean', 'a boolean'],
 };
 
 /** Validates a partial config from the admin API; null clears an optional setting. */

@@ -33,7 +33,8 @@ function signatureProblem(state: SandboxState, req: IncomingMessage, rawBody: Bu
 function quotaExceeded(state: SandboxState): Reply | undefined {
 	const quota = state.config.dailyInboundQuota;
 	if (quota === undefined) return undefined;
-	const today = state.nowIso().slice(0, 10);
+	const now = state.clock.nowMs(); // read once: the day and the wait until midnight must agree
+	const today = new Date(now).toISOString().slice(0, 10);
 	if (state.inboundUsage.day !== today) state.inboundUsage = { day: today, count: 0 };
 	if (state.inboundUsage.count < quota) {
 		state.inboundUsage.count++;
@@ -41,7 +42,7 @@ function quotaExceeded(state: SandboxState): Reply | undefined {
 	}
 	const midnight = Date.parse(`${today}T00:00:00Z`) + 86_400_000;
 	const reply = flatError(429, 'DAILY_QUOTA_EXCEEDED', `Daily inbound quota of ${quota} requests used up`);
-	return { ...reply, headers: { 'retry-after': String(Math.ceil((midnight - state.clock.nowMs()) / 1000)) } };
+	return { ...reply, headers: { 'retry-after': String(Math.ceil((midnight - now) / 1000)) } };
 }
 
 function callIdOf(data: JsonObject): string | undefined {

@@ -111,6 +111,8 @@ export interface Appointment {
 	notes?: string;
 	/** Sandbox bookkeeping, shown only in events: `api`, `dashboard` or `phone_call`. */
 	booked_via?: string;
+	/** Sandbox bookkeeping: the booked date-time (ISO UTC), shown as `appointment_date` only with config `appointmentDateTime`. */
+	starts_at?: string;
 }
 
 /** A service (appointment type) as `GET /services` lists it. */
@@ -271,4 +273,6 @@ export interface SandboxConfig {
 	callDurationMs: number;
 	/** A libfaketime timestamp file (`+13h`, `-30m`, `@2026-12-07 19:58:00`), re-read on every use. */
 	fakeTimeFile?: string;
+	/** Whether appointment objects also carry `appointment_date`, the booked date-time (undocumented: the documented object has only `date` and `session`). */
+	appointmentDateTime: boolean;
 }

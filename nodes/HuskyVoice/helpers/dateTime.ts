@@ -30,3 +30,9 @@ export function toUtcDateTime(ctx: FieldContext, field: string, value: unknown, 
 	if (corrected !== utc) utc = corrected;
 	return new Date(utc).toISOString();
 }
+
+/** `YYYY-MM-DD HH:MM <zone>`: an instant as a clock in `timeZone` shows it (for messages). */
+export function formatWallTime(t: number, timeZone: string): string {
+	const wall = new Date(t + offsetMs(t, timeZone)).toISOString();
+	return `${wall.slice(0, 10)} ${wall.slice(11, 16)} ${timeZone}`;
+}

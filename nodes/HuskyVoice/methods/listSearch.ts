@@ -19,10 +19,15 @@ export async function searchServices(this: ILoadOptionsFunctions, filter?: strin
 	return { results };
 }
 
+/** The UTC dates from `now`'s day on, one a day: a week covers every weekday a calendar window can open on. */
+export function lookaheadDates(now: number, days = BRANCH_LOOKAHEAD_DAYS): string[] {
+	const today = Math.floor(now / 86_400_000) * 86_400_000;
+	return Array.from({ length: days }, (_, d) => new Date(today + d * 86_400_000).toISOString().slice(0, 10));
+}
+
 /** The branches seen in the availability of today and the following days (UTC dates). */
 export async function searchBranches(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
-	const dates = Array.from({ length: BRANCH_LOOKAHEAD_DAYS }, (_, d) => new Date(today + d * 86_400_000).toISOString().slice(0, 10));
+	const dates = lookaheadDates(Date.now());
 	const answers = await Promise.all(dates.map(async (date) => await dayAvailability.call(this, { date })));
 	const branches = new Set<string>();
 	for (const answer of answers) {

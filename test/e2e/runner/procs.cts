@@ -13,7 +13,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isAlive, log, runBaseDir, RUN_DIR_PREFIX, sleep, sleepUnref } from './util.cjs';
+import { clockEnv, isAlive, log, runBaseDir, RUN_DIR_PREFIX, sleep, sleepUnref } from './util.cjs';
 
 export interface TrackedProcess {
 	readonly name: string;
@@ -59,7 +59,7 @@ export function spawnTracked(name: string, cmd: string, args: string[], o: Spawn
 	try {
 		child = spawn(file, argv, {
 			cwd: o.cwd,
-			env: { ...o.env, HUSKY_E2E_RUN: o.runDir, HUSKY_E2E_OWNER: String(process.pid) },
+			env: { ...o.env, ...clockEnv(), HUSKY_E2E_RUN: o.runDir, HUSKY_E2E_OWNER: String(process.pid) },
 			stdio: ['ignore', fd, fd],
 			detached: true,
 			uid: o.uid,

@@ -80,6 +80,15 @@ export interface ExecResult {
  * Runs a command to completion and collects its output. Rejects when it exits non-zero
  * (unless `allowFail`), with the tail of its output in the message.
  */
+/**
+ * A shifted test clock (libfaketime, set by test/any-day/run.sh): the environments the runner
+ * builds from scratch carry it too, so n8n, Postgres, Redis and the sandbox read the same time.
+ */
+export function clockEnv(): NodeJS.ProcessEnv {
+	if (!process.env.FAKETIME) return {};
+	return Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'LD_PRELOAD' || k.startsWith('FAKETIME')));
+}
+
 export function exec(
 	cmd: string,
 	args: string[],
@@ -87,7 +96,8 @@ export function exec(
 ): Promise<ExecResult> {
 	const { allowFail, input, timeoutMs, ...spawnOpts } = opts;
 	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, { ...spawnOpts, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+		const env = spawnOpts.env && { ...spawnOpts.env, ...clockEnv() };
+		const child = spawn(cmd, args, { ...spawnOpts, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

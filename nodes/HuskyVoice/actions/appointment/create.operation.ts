@@ -125,6 +125,7 @@ function mayHaveBooked(error: unknown): boolean {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const ctx: FieldContext = { node: this.getNode(), itemIndex };
 	const body = readCreateBody.call(this, ctx);
+	const sentAtMs = Date.now();
 	const outcome = await huskyVoiceApiRequest
 		.call(this, {
 			method: 'POST',
@@ -140,7 +141,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			(error: unknown) => ({ error }),
 		);
 	if ('error' in outcome) {
-		if (mayHaveBooked(outcome.error)) return await findExistingBooking.call(this, ctx, body, outcome.error as NodeApiError);
+		if (mayHaveBooked(outcome.error)) return await findExistingBooking.call(this, ctx, body, outcome.error as NodeApiError, sentAtMs);
 		throw outcome.error;
 	}
 	const { response } = outcome;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: build, lint, verify, unit + integration tests (sandbox), then the real-n8n end-to-end
-# suites on n8n 2.41.1 (all of them) and the smoke + nodes suites again on the last n8n 1.x.
+# suites on n8n 2.41.1 (all of them), the smoke, nodes, AI Agent and MCP suites again on the last
+# n8n 1.x, then the unit suites and the booking e2e under a shifted clock (test/any-day).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # the last n8n 1.x on the registry (its Node, 22, is picked by test/e2e/runner/install.cts)
@@ -15,6 +16,7 @@ if [ "${HUSKYVOICE_SKIP_E2E:-}" = "1" ]; then
 	echo "HUSKYVOICE_SKIP_E2E=1: real-n8n end-to-end suites skipped"
 else
 	step "end-to-end (real n8n 2.41.1)"; npx jest --selectProjects e2e --runInBand
-	step "end-to-end on n8n $N8N_1X: smoke + nodes"
-	E2E_N8N_VERSION=$N8N_1X npx jest --selectProjects e2e --runInBand 'test/e2e/(smoke|nodes)\.e2e\.test\.cts$'
+	step "end-to-end on n8n $N8N_1X: smoke, nodes, AI Agent, MCP"
+	E2E_N8N_VERSION=$N8N_1X npx jest --selectProjects e2e --runInBand 'test/e2e/(smoke|nodes|ai-agent|mcp)\.e2e\.test\.cts$'
 fi
+step "any day (the unit suites and the booking e2e under a shifted clock: docs/testing-any-day.md)"; bash test/any-day/run.sh --ci

@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 import * as cancel from './cancel.operation';
+import * as checkNumber from './checkNumber.operation';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
 import * as waitForOutcome from './waitForOutcome.operation';
 
-export { cancel, create, del as delete, get, waitForOutcome };
+export { cancel, checkNumber, create, del as delete, get, waitForOutcome };
 
 export const description: INodeProperties[] = [
 	{
@@ -20,6 +21,12 @@ export const description: INodeProperties[] = [
 				value: 'cancel',
 				description: 'Cancel a call that has not started yet',
 				action: 'Cancel a scheduled call',
+			},
+			{
+				name: 'Check Number',
+				value: 'checkNumber',
+				description: 'Check that a number can be called (+91 format) without calling it',
+				action: 'Check a phone number before calling it',
 			},
 			{
 				name: 'Create',
@@ -53,5 +60,6 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...cancel.description,
 	...del.description,
+	...checkNumber.description,
 	...waitForOutcome.description,
 ];

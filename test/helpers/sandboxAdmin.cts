@@ -27,6 +27,12 @@ export interface SandboxAdmin {
 	calls(): Promise<Array<Record<string, unknown>>>;
 	requests(filter?: { method?: string; path?: string }): Promise<SandboxRecordedRequest[]>;
 	advance(callId: string, to?: string): Promise<Record<string, unknown>>;
+	/** Per-number scripted endings, one per attempt: `{ "+919800000001": ["busy", "completed"] }`. */
+	script(scripts: Record<string, Array<string | Record<string, string>>>): Promise<void>;
+	/** Moves the sandbox clock: `{ set: ISO }` | `{ advanceMs }` | `{ offsetMs }`, and/or `{ freeze }`. */
+	clock(move: { set?: string; advanceMs?: number; offsetMs?: number; freeze?: boolean }): Promise<{ now: string }>;
+	/** The queue model's report (test/sandbox/README.md "Queue model"). */
+	queue(): Promise<Record<string, any>>;
 }
 
 export function sandboxAdmin(adminUrl: string): SandboxAdmin {
@@ -53,5 +59,8 @@ export function sandboxAdmin(adminUrl: string): SandboxAdmin {
 			return call('GET', `/requests${query ? `?${query}` : ''}`);
 		},
 		advance: (callId, to) => call('POST', `/calls/${encodeURIComponent(callId)}/advance`, to ? { to } : {}),
+		script: async (scripts) => void (await call('POST', '/script', scripts)),
+		clock: (move) => call('POST', '/clock', move),
+		queue: () => call('GET', '/queue'),
 	};
 }

@@ -7,6 +7,8 @@ import { parseFault } from './faults.cjs';
 import { apiError, isObject, parseJsonObject, type Handler, type JsonObject, type Reply, type RequestContext } from './http.cjs';
 import { advanceCall, CALL_STATUSES, restartAutoAdvance } from './lifecycle.cjs';
 import { emit, postOnce, redeliver, subscribersOf } from './outbound.cjs';
+import { addQueueAdminRoutes } from './queue-admin.cjs';
+import { runQueue } from './queue.cjs';
 import { Router } from './router.cjs';
 import { apiRoutes } from './routes.cjs';
 import { randomHex, type SandboxState } from './state.cjs';
@@ -122,6 +124,7 @@ const setConfig: Handler = (ctx) =>
 			(patch.queuedMs !== undefined && patch.queuedMs !== state.config.queuedMs);
 		for (const key of Object.keys(body)) Object.assign(state.config, { [key]: patch[key as keyof typeof patch] });
 		if (autoAdvanceChanged) restartAutoAdvance(state);
+		runQueue(state);
 		return ok(state.config);
 	});
 
@@ -237,7 +240,7 @@ const generateAppointments: Handler = (ctx) =>
 		return { status: 201, body: { count, ids } };
 	});
 
-const adminRoutes = new Router()
+const adminRoutes = addQueueAdminRoutes(new Router())
 	.add('GET /__admin', info)
 	.add('POST /__admin/reset', (ctx) =>
 		withBody(ctx, (body) => {

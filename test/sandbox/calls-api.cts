@@ -7,9 +7,10 @@ import {
 	notCancellableMessage,
 	notDeletableMessage,
 	publicCall,
+	TRIAL_REFUSAL,
 } from './calls.cjs';
 import { apiError, parseJsonObject, type Handler, type Reply } from './http.cjs';
-import { startAutoAdvance } from './lifecycle.cjs';
+import { startCallProgress } from './queue.cjs';
 import type { SandboxState } from './state.cjs';
 import type { CallRecord } from './types.cjs';
 import { validateCallInput } from './validation.cjs';
@@ -35,12 +36,13 @@ export const createCallHandler: Handler = ({ state, req, rawBody }) => {
 			headers: { 'idempotent-replayed': 'true' },
 		};
 	}
+	if (state.config.plan === 'trial') return apiError(403, TRIAL_REFUSAL.code, TRIAL_REFUSAL.message);
 	const parsed = parseJsonObject(rawBody);
 	if ('error' in parsed) return apiError(400, 'invalid_request', parsed.error);
 	const input = validateCallInput(parsed.value);
 	if ('error' in input) return apiError(400, 'invalid_request', input.error);
 	const call = createCall(state, input, 'api', idempotencyKey);
-	startAutoAdvance(state, call);
+	startCallProgress(state, call);
 	return { status: 201, body: { data: { call_id: call.call_id, status: call.status } } };
 };
 
@@ -60,6 +62,6 @@ export const cancelCallHandler: Handler = ({ state, params }) =>
 
 export const deleteCallHandler: Handler = ({ state, params }) =>
 	withCall(state, params.id, (call) => {
-		if (!deleteCall(call)) return apiError(409, 'call_not_deletable', notDeletableMessage(call));
+		if (!deleteCall(state, call)) return apiError(409, 'call_not_deletable', notDeletableMessage(call));
 		return { status: 200, body: { data: { call_id: call.call_id, deleted: true } } };
 	});

@@ -3,6 +3,8 @@
  *   npx tsc -p tsconfig.tools.json && node .cache/tools/test/sandbox/cli.cjs [--port 4010] [PORT]
  *     [--api-key sk_test_x] [--inbound-token hex] [--inbound-signing-secret s] [--auto-advance-ms 2000] [--queued-ms 0]
  *     [--rate-limit 60] [--legacy-signature-header] [--no-webhooks-api]
+ *     [--plan base|professional|enterprise|trial] [--concurrency 10] [--starts-per-minute 10]
+ *     [--time-zone Asia/Kolkata] [--call-duration-ms 2000] [--fake-time-file /path/to/faketime-file]
  */
 import { startSandbox, type SandboxOptions } from './sandbox.cjs';
 
@@ -27,6 +29,12 @@ function optionsFrom(argv: string[]): SandboxOptions {
 		rateLimit: flags.has('rate-limit') ? { limit: number('rate-limit')!, windowMs: 60_000 } : undefined,
 		legacySignatureHeader: flags.has('legacy-signature-header'),
 		webhooksApiEnabled: !flags.has('no-webhooks-api'),
+		plan: flags.get('plan') as SandboxOptions['plan'],
+		concurrency: number('concurrency'),
+		startsPerMinute: number('starts-per-minute'),
+		timeZone: flags.get('time-zone'),
+		callDurationMs: number('call-duration-ms'),
+		fakeTimeFile: flags.get('fake-time-file'),
 	};
 }
 
@@ -44,6 +52,8 @@ async function main(): Promise<void> {
 		`  admin API              ${sandbox.adminUrl}  (GET it for everything above as JSON)`,
 		`  call auto-advance      ${options.autoAdvanceMs ? `every ${options.autoAdvanceMs} ms` : 'off'}`,
 		...(options.queuedMs ? [`  calls stay queued      ${options.queuedMs} ms before they start`] : []),
+		...(options.plan ? [`  queue model            ${options.plan} plan, calling window 09:00–20:00 ${options.timeZone ?? 'Asia/Kolkata'}`] : []),
+		...(options.fakeTimeFile ? [`  clock                  follows ${options.fakeTimeFile} (libfaketime format)`] : []),
 		'',
 		'In your own n8n (on this machine; the sandbox listens on 127.0.0.1 only):',
 		`  "HuskyVoice API" credential:             API Key ${sandbox.apiKey}, Base URL ${sandbox.baseUrl}`,

@@ -1,5 +1,9 @@
 import type { JsonObject } from './http.cjs';
-import type { SandboxConfig } from './types.cjs';
+import { callingWindowProblem } from '../../nodes/shared/callingWindow';
+import { isValidTimeZone } from '../../nodes/shared/timeZone';
+import type { Plan, SandboxConfig } from './types.cjs';
+
+export const PLANS: Plan[] = ['trial', 'base', 'professional', 'enterprise'];
 
 export const DEFAULT_CONFIG: SandboxConfig = {
 	rateLimit: { limit: 60, windowMs: 60_000 },
@@ -15,6 +19,10 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	disableEndpointAfterFailures: 0,
 	servicesShape: 'data',
 	searchTotals: false,
+	startsPerMinute: 10,
+	timeZone: 'Asia/Kolkata',
+	callingWindow: { opensAt: '09:00', closesAt: '20:00' },
+	callDurationMs: 2000,
 };
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -41,6 +49,19 @@ const CHECKS: Record<keyof SandboxConfig, [Check, string]> = {
 	inboundSigningSecret: [(v) => v === null || (typeof v === 'string' && v !== ''), 'a non-empty string, or null for off'],
 	servicesShape: [(v) => v === 'data' || v === 'bare', '"data" or "bare"'],
 	searchTotals: [(v) => typeof v === 'boolean', 'a boolean'],
+	plan: [(v) => v === null || PLANS.includes(v as Plan), `one of ${PLANS.join(', ')}, or null for no queue model`],
+	concurrency: [(v) => v === null || isPositive(v), 'a positive integer (the Enterprise plan’s), or null for 10'],
+	startsPerMinute: [isPositive, 'a positive integer'],
+	timeZone: [(v) => typeof v === 'string' && isValidTimeZone(v), 'an IANA time zone such as Asia/Kolkata'],
+	callingWindow: [
+		(v) =>
+			typeof v === 'object' &&
+			v !== null &&
+			callingWindowProblem({ timeZone: 'UTC', ...(v as { opensAt: string; closesAt: string }) }) === undefined,
+		'{ opensAt, closesAt } in HH:MM, opening before closing',
+	],
+	callDurationMs: [isPositive, 'a positive integer'],
+	fakeTimeFile: [(v) => v === null || (typeof v === 'string' && v !== ''), 'a file path, or null for none'],
 };
 
 /** Validates a partial config from the admin API; null clears an optional setting. */

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'http';
 
-import { cancelCall, createCall, deleteCall, findCall, notCancellableMessage, notDeletableMessage } from './calls.cjs';
+import { cancelCall, createCall, deleteCall, findCall, notCancellableMessage, notDeletableMessage, TRIAL_REFUSAL } from './calls.cjs';
 import { flatError, isObject, parseJsonObject, type Handler, type JsonObject, type Reply } from './http.cjs';
-import { startAutoAdvance } from './lifecycle.cjs';
+import { startCallProgress } from './queue.cjs';
 import { hmacSha256Hex, sameHex } from './signing.cjs';
 import type { SandboxState } from './state.cjs';
 import { validateCallInput } from './validation.cjs';
@@ -22,7 +22,7 @@ function signatureProblem(state: SandboxState, req: IncomingMessage, rawBody: Bu
 	const signature = header(req, 'x-inbound-signature');
 	if (!timestamp || !signature) return 'X-Inbound-Timestamp and X-Inbound-Signature headers are required';
 	if (!/^\d+$/.test(timestamp)) return 'X-Inbound-Timestamp must be Unix seconds';
-	if (Math.abs(Date.now() / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
+	if (Math.abs(state.clock.nowMs() / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
 		return `X-Inbound-Timestamp is more than ${MAX_CLOCK_SKEW_SECONDS} seconds from now`;
 	}
 	const expected = hmacSha256Hex(secret, Buffer.concat([Buffer.from(`${timestamp}.`), rawBody]));
@@ -33,7 +33,7 @@ function signatureProblem(state: SandboxState, req: IncomingMessage, rawBody: Bu
 function quotaExceeded(state: SandboxState): Reply | undefined {
 	const quota = state.config.dailyInboundQuota;
 	if (quota === undefined) return undefined;
-	const today = new Date().toISOString().slice(0, 10);
+	const today = state.nowIso().slice(0, 10);
 	if (state.inboundUsage.day !== today) state.inboundUsage = { day: today, count: 0 };
 	if (state.inboundUsage.count < quota) {
 		state.inboundUsage.count++;
@@ -41,7 +41,7 @@ function quotaExceeded(state: SandboxState): Reply | undefined {
 	}
 	const midnight = Date.parse(`${today}T00:00:00Z`) + 86_400_000;
 	const reply = flatError(429, 'DAILY_QUOTA_EXCEEDED', `Daily inbound quota of ${quota} requests used up`);
-	return { ...reply, headers: { 'retry-after': String(Math.ceil((midnight - Date.now()) / 1000)) } };
+	return { ...reply, headers: { 'retry-after': String(Math.ceil((midnight - state.clock.nowMs()) / 1000)) } };
 }
 
 function callIdOf(data: JsonObject): string | undefined {
@@ -50,13 +50,14 @@ function callIdOf(data: JsonObject): string | undefined {
 
 function runAction(state: SandboxState, action: unknown, data: JsonObject): Reply {
 	if (action === 'call.create') {
+		if (state.config.plan === 'trial') return flatError(403, TRIAL_REFUSAL.code.toUpperCase(), TRIAL_REFUSAL.message);
 		if (state.config.credits !== undefined && state.config.credits <= 0) {
 			return flatError(402, 'INSUFFICIENT_CREDITS', 'The account has no call credits left');
 		}
 		const input = validateCallInput(data);
 		if ('error' in input) return flatError(400, 'INVALID_REQUEST', input.error);
 		const call = createCall(state, input, 'inbound');
-		startAutoAdvance(state, call);
+		startCallProgress(state, call);
 		return { status: 201, body: { success: true, call_id: call.call_id, status: call.status, message: 'Call queued' } };
 	}
 	if (action !== 'call.cancel' && action !== 'call.delete') {
@@ -70,7 +71,7 @@ function runAction(state: SandboxState, action: unknown, data: JsonObject): Repl
 		if (!cancelCall(state, call)) return flatError(409, 'CALL_NOT_CANCELLABLE', notCancellableMessage(call));
 		return { status: 200, body: { success: true, call_id: callId, status: 'cancelled', message: 'Call cancelled' } };
 	}
-	if (!deleteCall(call)) return flatError(409, 'CALL_NOT_DELETABLE', notDeletableMessage(call));
+	if (!deleteCall(state, call)) return flatError(409, 'CALL_NOT_DELETABLE', notDeletableMessage(call));
 	return { status: 200, body: { success: true, call_id: callId, message: 'Call deleted' } };
 }
 

@@ -1,7 +1,7 @@
 import { publicCall } from './calls.cjs';
 import { callEnvelope } from './events.cjs';
 import { emit } from './outbound.cjs';
-import { now, type SandboxState } from './state.cjs';
+import type { SandboxState } from './state.cjs';
 import type { CallRecord, CallStatus } from './types.cjs';
 
 export const CALL_STATUSES: CallStatus[] = [
@@ -52,8 +52,9 @@ function naturalPath(call: CallRecord, to: CallStatus): CallStatus[] | undefined
 }
 
 function fillConversation(state: SandboxState, call: CallRecord): void {
+	const scripted = call.sandbox.plannedConversation;
 	const name = call.contact_name ?? 'there';
-	const summary = `Spoke with ${call.contact_name ?? 'the contact'}; they confirmed the appointment and asked for a reminder the day before.`;
+	const summary = scripted?.summary ?? `Spoke with ${call.contact_name ?? 'the contact'}; they confirmed the appointment and asked for a reminder the day before.`;
 	const turns = [
 		{ speaker: 'agent', text: `Hello ${name}, this is Husky calling from the clinic about your appointment.` },
 		{ speaker: 'customer', text: 'Yes, hi. I will be there.' },
@@ -69,11 +70,11 @@ function fillConversation(state: SandboxState, call: CallRecord): void {
 	call.call_analytics = { summary, next_step: 'Send a reminder one day before the appointment' };
 	call.recording_url = `https://recordings.sandbox.huskyvoice.ai/${call.call_id}.mp3`;
 	call.duration_seconds = 30 + (parseInt(call.call_id.slice(-4), 16) % 150);
-	call.outcome = 'confirmed';
+	call.outcome = scripted?.outcome ?? 'confirmed';
 }
 
-function enter(state: SandboxState, call: CallRecord, status: CallStatus): void {
-	const at = now();
+/** Puts the call into `status` at `at` (sandbox clock, ISO; default now) and emits the stage's event. */
+export function enter(state: SandboxState, call: CallRecord, status: CallStatus, at = state.nowIso()): void {
 	call.status = status;
 	call.updated_at = at;
 	call.sandbox.history.push({ status, at });
@@ -83,7 +84,7 @@ function enter(state: SandboxState, call: CallRecord, status: CallStatus): void 
 	}
 	if (ENDINGS.has(status)) call.completed_at = at;
 	const eventType = EVENT_ON_ENTRY[status];
-	if (eventType) emit(state, eventType, callEnvelope(eventType, publicCall(call)));
+	if (eventType) emit(state, eventType, callEnvelope(eventType, publicCall(call)), at);
 }
 
 /**
@@ -102,6 +103,9 @@ export function advanceCall(state: SandboxState, call: CallRecord, to?: CallStat
 	}
 	if (!path) return { error: `Call ${call.call_id} is ${call.status} and cannot reach ${to}` };
 	stopAutoAdvance(state, call);
+	// An admin advance takes the call out of the queue model: it is moved by hand from here on.
+	call.sandbox.queueManaged = false;
+	call.sandbox.stagesAhead = undefined;
 	for (const status of path) enter(state, call, status);
 	startAutoAdvance(state, call);
 	return {};
@@ -117,6 +121,7 @@ const WAITING = new Set<CallStatus>(['scheduled', 'queued']);
 export function startAutoAdvance(state: SandboxState, call: CallRecord): void {
 	const { autoAdvanceMs, queuedMs } = state.config;
 	const ms = WAITING.has(call.status) && queuedMs > 0 ? queuedMs : autoAdvanceMs;
+	if (call.sandbox.queueManaged) return;
 	if (autoAdvanceMs <= 0 || state.autoAdvanceTimers.has(call.call_id) || !nextStatus(call.status, call)) return;
 	const timer = state.scheduler.later(ms, () => {
 		state.autoAdvanceTimers.delete(call.call_id);

@@ -14,9 +14,13 @@ export interface PostResult {
 }
 
 /** Signs the body once per subscription; the raw bytes are what every delivery sends. */
-export function emit(state: SandboxState, eventType: string, build: EnvelopeBuilder): { event_id: string; done: Promise<void> } {
+export function emit(
+	state: SandboxState,
+	eventType: string,
+	build: EnvelopeBuilder,
+	created_at = state.nowIso(),
+): { event_id: string; done: Promise<void> } {
 	const event_id = `evt_${randomHex(12)}`;
-	const created_at = now();
 	const event: EmittedEvent = { event_id, event_type: eventType, created_at, raw: JSON.stringify(build(event_id, created_at)) };
 	state.events.set(event_id, event);
 	return { event_id, done: dispatch(state, event, 'original') };

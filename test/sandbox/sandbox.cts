@@ -6,8 +6,10 @@ import { randomHex, SandboxState } from './state.cjs';
 import type { SandboxConfig } from './types.cjs';
 
 export { SandboxState } from './state.cjs';
-export type { Appointment, CallRecord, DeliveryAttempt, Fault, RecordedRequest, SandboxConfig, Slot, Subscription } from './types.cjs';
+export type { Appointment, CallRecord, CallStart, Plan, ScriptEntry, DeliveryAttempt, Fault, RecordedRequest, SandboxConfig, Slot, Subscription } from './types.cjs';
 export { SEED_DATES } from './seed.cjs';
+export { fakeTimeOffsetMs, fakeTimeSpecFor } from './clock.cjs';
+export { concurrencyOf } from './queue.cjs';
 
 export interface SandboxOptions {
 	/** 0 (default) = a random free port. */
@@ -31,6 +33,15 @@ export interface SandboxOptions {
 	legacySignatureHeader?: boolean;
 	credits?: number;
 	dailyInboundQuota?: number;
+	/** Unset (default) = no queue model; set = HuskyVoice's queue with this plan (README "Queue model"). */
+	plan?: SandboxConfig['plan'];
+	concurrency?: number;
+	startsPerMinute?: number;
+	timeZone?: string;
+	callingWindow?: SandboxConfig['callingWindow'];
+	callDurationMs?: number;
+	/** A libfaketime timestamp file the sandbox clock follows (README "Clock"). */
+	fakeTimeFile?: string;
 }
 
 export interface Sandbox {

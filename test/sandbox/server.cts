@@ -5,8 +5,9 @@ import { authenticate, checkScope } from './auth.cjs';
 import { consume, faultFor, injectedReply } from './faults.cjs';
 import { apiError, BodyTooLargeError, readBody, send, type Reply, type RequestContext } from './http.cjs';
 import { checkRateLimit } from './ratelimit.cjs';
+import { runQueue } from './queue.cjs';
 import { apiRoutes } from './routes.cjs';
-import { now, type SandboxState } from './state.cjs';
+import type { SandboxState } from './state.cjs';
 
 /** Answer nothing and cut the connection: the action was performed, the client cannot know. */
 const DROP = Symbol('drop connection');
@@ -51,12 +52,14 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
 		return;
 	}
 	const ctx: RequestContext = { state, req, params: {}, query: url.searchParams, rawBody };
+	// Whatever the queue should have done by now (the clock may have jumped) happens before the answer.
+	runQueue(state);
 	if (url.pathname === '/__admin' || url.pathname.startsWith('/__admin/')) {
 		send(res, await handleAdmin(ctx, url.pathname));
 		return;
 	}
 	const recorded = state.recordRequest({
-		at: now(),
+		at: state.nowIso(),
 		method: req.method ?? '',
 		path: url.pathname + url.search,
 		headers: { ...req.headers },

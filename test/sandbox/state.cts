@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import type { ClientRequest } from 'http';
 
+import { SandboxClock } from './clock.cjs';
 import { Scheduler } from './scheduler.cjs';
 import { seedAppointmentConfig, seedAppointments, seedServices, seedSlots } from './seed.cjs';
 import type {
@@ -8,12 +9,14 @@ import type {
 	AppointmentConfig,
 	CalendarWindow,
 	CallRecord,
+	CallStart,
 	DeliveryAttempt,
 	EmittedEvent,
 	Fault,
 	RecordedRequest,
 	SandboxConfig,
 	Service,
+	ScriptEntry,
 	Slot,
 	Subscription,
 } from './types.cjs';
@@ -25,6 +28,7 @@ export function randomHex(bytes: number): string {
 	return randomBytes(bytes).toString('hex');
 }
 
+/** Real time, for what the queue model and the clock do not touch (bookings, deliveries' own bookkeeping). */
 export function now(): string {
 	return new Date().toISOString();
 }
@@ -57,6 +61,16 @@ export class SandboxState {
 	faults = new Map<string, Fault>();
 	rateWindows = new Map<string, number[]>();
 	inboundUsage = { day: '', count: 0 };
+	/** The sandbox clock (libfaketime file + admin offset): calls, events and the queue run on it. */
+	readonly clock = new SandboxClock(() => this.config.fakeTimeFile);
+	/** Per-number scripted endings, one per attempt (`POST /__admin/script`). */
+	scripts = new Map<string, ScriptEntry[]>();
+	/** Every call the queue model started dialling, in order. */
+	callStarts: CallStart[] = [];
+	/** The queue's next wake-up (queue.cts). */
+	queueTimer: NodeJS.Timeout | undefined;
+	/** Sandbox time (ms) of the last thing the queue did. */
+	queueCursor = Number.NEGATIVE_INFINITY;
 	private sequence = 0;
 
 	constructor(
@@ -67,6 +81,11 @@ export class SandboxState {
 		this.inboundToken = initialToken;
 		this.config = structuredClone(initialConfig);
 		this.seed();
+	}
+
+	/** Now on the sandbox clock, ISO. */
+	nowIso(): string {
+		return this.clock.nowIso();
 	}
 
 	nextId(): number {
@@ -95,6 +114,11 @@ export class SandboxState {
 		this.inboundUsage = { day: '', count: 0 };
 		if (!options.keepWebhooks) this.subscriptions.clear();
 		this.scopedKeys.clear();
+		this.scripts.clear();
+		this.callStarts = [];
+		this.queueCursor = Number.NEGATIVE_INFINITY;
+		this.clock.adminOffsetMs = 0;
+		this.clock.frozenAtMs = undefined;
 		this.seed();
 	}
 
@@ -103,6 +127,7 @@ export class SandboxState {
 		this.epoch++;
 		this.scheduler.clearAll();
 		this.autoAdvanceTimers.clear();
+		this.queueTimer = undefined;
 		for (const request of this.inflight) request.destroy();
 		this.inflight.clear();
 	}

@@ -48,7 +48,47 @@ export interface CallRecord {
 		plannedError?: CallError;
 		deletedAt?: string;
 		history: Array<{ status: CallStatus; at: string }>;
+		/** Who was called and which attempt (`additional_info.attempt`, default 1), kept after a delete erases the number. */
+		contact: string;
+		attempt: number;
+		/** Scripted conversation result of a completed call (`POST /__admin/script`). */
+		plannedConversation?: { outcome?: string; summary?: string };
+		/** Placed while a plan was set: the queue model (queue.cts) starts and ends it. */
+		queueManaged?: boolean;
+		/** When the queue started dialling it (sandbox clock, ISO). */
+		startedAt?: string;
+		/** The stages still ahead of a started call, in order, at sandbox-clock ms. */
+		stagesAhead?: Array<{ status: CallStatus; at: number }>;
 	};
+}
+
+/** An entry of a number's script: what its n-th attempt does. */
+export type ScriptedEnding =
+	| 'completed'
+	| 'busy'
+	| 'no_answer'
+	| 'failed'
+	| 'dnd'
+	| 'blocked'
+	| 'invalid_number'
+	| 'no_credits';
+
+export interface ScriptEntry {
+	ending: ScriptedEnding;
+	outcome?: string;
+	summary?: string;
+}
+
+export type Plan = 'trial' | 'base' | 'professional' | 'enterprise';
+
+/** A call the queue started dialling (for "no start outside the window", pacing and concurrency checks). */
+export interface CallStart {
+	call_id: string;
+	contact_number: string;
+	attempt: number;
+	at: string;
+	/** Calls being dialled or talking right after this one started, itself included. */
+	in_flight: number;
 }
 
 export type Session = 'Morning' | 'Afternoon' | 'Evening';
@@ -211,4 +251,22 @@ export interface SandboxConfig {
 	servicesShape: 'data' | 'bare';
 	/** Whether `GET /appointments` also carries `pagination: { page, limit, total }` (undocumented). */
 	searchTotals: boolean;
+	/**
+	 * undefined (default) = no queue model: calls start at once (auto-advance as configured).
+	 * Set = HuskyVoice's queue (queue.cts): the plan's concurrency, startsPerMinute, the calling
+	 * window; `trial` refuses API and hook call creation.
+	 */
+	plan?: Plan;
+	/** Enterprise plan's concurrency (default 10); other plans have theirs (Base 1, Professional 4). */
+	concurrency?: number;
+	/** New calls started per sliding minute of the sandbox clock (default 10). */
+	startsPerMinute: number;
+	/** The organisation's IANA time zone for the calling window (default Asia/Kolkata). */
+	timeZone: string;
+	/** Calling window, `HH:MM` in timeZone (default 09:00–20:00). */
+	callingWindow: { opensAt: string; closesAt: string };
+	/** With a plan: sandbox-clock ms from the start of dialling to the end of a dialled call (default 2000). */
+	callDurationMs: number;
+	/** A libfaketime timestamp file (`+13h`, `-30m`, `@2026-12-07 19:58:00`), re-read on every use. */
+	fakeTimeFile?: string;
 }

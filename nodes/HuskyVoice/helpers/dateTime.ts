@@ -1,24 +1,8 @@
 import type { FieldContext } from '../../shared/validation';
 import { fieldError, requireString, validateIsoDateTime } from '../../shared/validation';
+import { zoneOffsetMs as offsetMs } from '../../shared/timeZone';
 
 const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/;
-
-/** How far `timeZone`'s wall clock is ahead of UTC at instant `t`. */
-function offsetMs(t: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(t));
-	const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
-	return wall - Math.floor(t / 1000) * 1000;
-}
 
 /**
  * An ISO 8601 date-time as UTC. n8n's date picker gives a wall time without zone

@@ -11,6 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { DASHBOARD_WEBHOOKS_PATH } from '../shared/constants';
+import { retrySettingsField } from '../shared/retrySettings';
 import {
 	acknowledgeDelivery,
 	emitEvent,
@@ -198,6 +199,7 @@ export class HuskyVoiceTrigger implements INodeType {
 					},
 				],
 			},
+			retrySettingsField,
 		],
 	};
 

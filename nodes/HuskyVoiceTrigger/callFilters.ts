@@ -44,7 +44,7 @@ export function simplifyCallEvent(event: HuskyVoiceEvent): IDataObject {
 }
 
 /** The call as the event describes it; an event without `status` takes it from its type. */
-function callWithStatus(event: HuskyVoiceEvent): IDataObject {
+export function callWithStatus(event: HuskyVoiceEvent): IDataObject {
 	const status = event.data.status ?? STATUS_OF_EVENT[event.event_type];
 	return status === undefined ? event.data : { ...event.data, status };
 }

@@ -1,11 +1,17 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { campaignFieldsOf } from '../shared/callEnding';
+import { DEFAULT_CALLING_WINDOW, DEFAULT_RETRY_POLICY } from '../shared/callingWindow';
+import { isSettingProblem, readRetrySettings } from '../shared/retrySettings';
 import { WEBHOOK_SECRET_CREDENTIAL } from '../shared/constants';
 import type { SeenEventStore } from './dedupe';
 import { processSeenEvents } from './dedupe';
-import { passesCallFilters, simplifyCallEvent } from './callFilters';
+import { callWithStatus, passesCallFilters, simplifyCallEvent } from './callFilters';
+import type { HuskyVoiceEvent } from './normalise';
 import { eventTypeOf, isSelectedEvent, normaliseEvent } from './normalise';
 import { signingSecretsIn } from './registration';
 import { verifyHuskySignature } from './verify';
+
+const DEFAULT_SETTINGS_FOR_ENDING = { retry: DEFAULT_RETRY_POLICY, window: DEFAULT_CALLING_WINDOW };
 
 /** Manual mode's secret, as read from the credential, per trigger node and credential. */
 interface CachedSecret {
@@ -101,12 +107,25 @@ export function filterDelivery(context: IWebhookFunctions, body: IDataObject, no
 	return 'emit';
 }
 
-/** Step 3: one item per event, in the same shape for both envelopes. */
-export function emitEvent(context: IWebhookFunctions, body: IDataObject): IWebhookResponseData {
+/**
+ * A call event's campaign fields (attempt, ending, retryable, next_attempt_at, final) from the
+ * Retry settings. The trigger never throws: a bad setting leaves next_attempt_at empty and says why.
+ */
+function campaignFieldsOfEvent(context: IWebhookFunctions, event: HuskyVoiceEvent, now: number): IDataObject {
+	const settings = readRetrySettings(context.getNodeParameter('retry', {}) as IDataObject);
+	const call = callWithStatus(event);
+	if (!isSettingProblem(settings)) return campaignFieldsOf(call, { ...settings, now });
+	const fields: IDataObject = campaignFieldsOf(call, { ...DEFAULT_SETTINGS_FOR_ENDING, now });
+	return { ...fields, next_attempt_at: null, retry_settings_error: `${settings.field} ${settings.problem}` };
+}
+
+/** Step 3: one item per event, in the same shape for both envelopes; call events add the campaign fields. */
+export function emitEvent(context: IWebhookFunctions, body: IDataObject, now = Date.now()): IWebhookResponseData {
 	const includeRaw = context.getNodeParameter('options.includeRawPayload', false) === true;
 	const simplify = context.getNodeParameter('simplify', false) === true;
 	const normalised = normaliseEvent(body);
-	const event: IDataObject = simplify ? simplifyCallEvent(normalised) : normalised;
+	let event: IDataObject = simplify ? simplifyCallEvent(normalised) : normalised;
+	if (normalised.event_type.startsWith('call.')) event = { ...event, ...campaignFieldsOfEvent(context, normalised, now) };
 	if (includeRaw) event.raw = body;
 	return { workflowData: [context.helpers.returnJsonArray([event])] };
 }

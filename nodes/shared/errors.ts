@@ -10,6 +10,10 @@ export interface HuskyResponse {
 /** Human messages keyed by HuskyVoice error code or HTTP status; operations add their own. */
 export type ErrorMessages = Partial<Record<string, string>>;
 
+/** HuskyVoice's code for a Trial key's refused call is not documented; these are the plausible ones. */
+const TRIAL_PLAN_MESSAGE =
+	'Your HuskyVoice plan cannot place calls (Trial) — upgrade to Base, Professional or Enterprise in the HuskyVoice dashboard, then run the workflow again';
+
 const DEFAULT_MESSAGES: ErrorMessages = {
 	400: 'HuskyVoice refused the request as invalid',
 	401: 'HuskyVoice rejected the API key — check the HuskyVoice API credential',
@@ -24,6 +28,11 @@ const DEFAULT_MESSAGES: ErrorMessages = {
 	DUPLICATE_BOOKING: 'This patient already has an appointment in that slot',
 	OUTSIDE_AVAILABILITY: 'The new date or session is outside the clinic’s availability',
 	RATE_LIMIT_EXCEEDED: 'HuskyVoice rate limit (60 requests per minute per API key) still exceeded after retrying',
+	...Object.fromEntries(
+		['plan_not_allowed', 'trial_plan', 'plan_upgrade_required']
+			.flatMap((code) => [code, code.toUpperCase()])
+			.map((code) => [code, TRIAL_PLAN_MESSAGE]),
+	),
 };
 
 /** Both documented error shapes: `{error:{code,message}}` and `{success:false,error,code}`. */

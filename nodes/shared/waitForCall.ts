@@ -10,6 +10,12 @@ export const POLL_INTERVALS = {
 	liveMs: 4_000,
 	/** Between two polls of one call while it waits in HuskyVoice's queue (calling window, concurrency). */
 	queuedMs: 30_000,
+	/**
+	 * A call polled and found hopeless (queued until a calling window that opens after the time
+	 * limit) ends the wait no sooner than this after it began: a queue that is about to let the
+	 * call through (or a clock that differs from HuskyVoice's by a little) gets one slow poll first.
+	 */
+	hopelessAfterMs: 30_000,
 };
 /** Longest single sleep: a wait ended by the Trigger leaves no timer running longer than this. */
 const PAUSE_STEP_MS = 1_000;
@@ -52,6 +58,11 @@ export interface CallWait {
 	/** The call as already known (e.g. Create's answer): the first poll waits one interval. */
 	known?: IDataObject;
 	notFoundMessage: string;
+	/**
+	 * Whether waiting on is pointless for this call as last polled (e.g. queued until the calling
+	 * window opens after the time limit): the wait then ends, not ended (see hopelessAfterMs).
+	 */
+	hopeless?: (call: IDataObject, deadline: number) => boolean;
 }
 
 export interface CallWaitResult {
@@ -81,6 +92,8 @@ export async function waitForCallEnd(this: IExecuteFunctions, wait: CallWait): P
 		waitedMs: Date.now() - startedAt,
 		viaTrigger,
 	});
+	const hopeless = () =>
+		Date.now() - startedAt >= POLL_INTERVALS.hopelessAfterMs && wait.hopeless?.(call, deadline) === true;
 	try {
 		if (isFinalCall(call)) return result(true);
 		for (;;) {
@@ -114,7 +127,7 @@ export async function waitForCallEnd(this: IExecuteFunctions, wait: CallWait): P
 			if (failure) throw failure;
 			lastPollAt = Date.now();
 			if (isFinalCall(call)) return result(true);
-			if (lastPollAt >= deadline) return result(false);
+			if (lastPollAt >= deadline || hopeless()) return result(false);
 		}
 	} finally {
 		listener.stop();

@@ -1,5 +1,5 @@
 import { idempotencyKeyFor } from '../../nodes/HuskyVoice/helpers/idempotencyKey';
-import { errorOf, headerOf, useFastBackoff, useSandbox, VALID_CALL } from './support.cjs';
+import { errorOf, headerOf, useFastBackoff, useSandbox, VALID_CALL, zoneWhereItIsNow } from './support.cjs';
 
 const ctx = useSandbox();
 useFastBackoff();
@@ -14,6 +14,8 @@ describe('Call → Create', () => {
 				additionalInfoJson: '{"invoice_id": "INV-42", "amount": 1500}',
 				additionalInfo: { pair: [{ key: 'clinic', value: 'Koramangala' }] },
 			},
+			// The organisation's clock shows noon: the calling window is open, so no starts_after.
+			retry: { timeZone: zoneWhereItIsNow(12) },
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(1);
@@ -23,6 +25,7 @@ describe('Call → Create', () => {
 			call_id: expect.stringMatching(/^call_/),
 			status: 'scheduled',
 			idempotency_key: expect.stringMatching(/^hv-[0-9a-f]{32}$/),
+			attempt: 1,
 		});
 		const [request] = await ctx.admin.requests({ method: 'POST', path: '/v1/calls' });
 		expect(JSON.parse(request.body)).toEqual({

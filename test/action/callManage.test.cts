@@ -51,6 +51,11 @@ describe('Call → Get', () => {
 			contact_number: '+919876543210',
 			additional_info: {},
 			reason: null,
+			attempt: 1,
+			ending: 'completed',
+			retryable: false,
+			next_attempt_at: null,
+			final: true,
 		});
 		expect(shapes[1]).toEqual(shapes[0]);
 	});

@@ -28,6 +28,27 @@ describe('idempotencyKeyFor (default Idempotency-Key of Call → Create)', () =>
 	});
 });
 
+describe('idempotencyKeyFor in a campaign (Attempt, Campaign ID)', () => {
+	const attempt2 = { ...base, attempt: 2, body: { ...body, additional_info: { ...body.additional_info, attempt: 2 } } };
+
+	it('attempt 1 without a campaign is the key it always was', () => {
+		expect(idempotencyKeyFor({ ...base, attempt: 1 })).toBe(idempotencyKeyFor(base));
+	});
+
+	it('attempt 2 differs from attempt 1 and does not change at midnight UTC', () => {
+		expect(idempotencyKeyFor(attempt2)).not.toBe(idempotencyKeyFor(base));
+		expect(idempotencyKeyFor({ ...attempt2, now: new Date('2030-06-04T00:00:01Z') })).toBe(idempotencyKeyFor(attempt2));
+	});
+
+	it('with a Campaign ID it depends on the campaign and the body only: any day, any workflow or node', () => {
+		const campaign = { ...base, campaignId: 'june' };
+		const key = idempotencyKeyFor(campaign);
+		expect(idempotencyKeyFor({ ...campaign, now: new Date('2030-06-09T00:00:00Z'), workflowId: 'wf9', nodeId: 'n9' })).toBe(key);
+		expect(idempotencyKeyFor({ ...campaign, campaignId: 'july' })).not.toBe(key);
+		expect(idempotencyKeyFor({ ...attempt2, campaignId: 'june' })).not.toBe(key);
+	});
+});
+
 describe('canonicalJson', () => {
 	it('sorts keys at every level and leaves array order alone', () => {
 		expect(canonicalJson({ b: [{ d: 1, c: 2 }], a: 'x' })).toBe('{"a":"x","b":[{"c":2,"d":1}]}');

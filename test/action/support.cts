@@ -7,6 +7,7 @@ import type { Sandbox, SandboxOptions } from '../sandbox';
 import { SEED_DATES, startSandbox } from '../sandbox';
 
 export { SEED_DATES };
+export { zoneWhereItIsNow } from '../helpers/timeZones.cjs';
 
 export const huskyVoice = new HuskyVoice();
 
@@ -74,3 +75,4 @@ export function headerOf(request: { headers: Record<string, unknown> }, name: st
 	const value = request.headers[name.toLowerCase()];
 	return Array.isArray(value) ? String(value[0]) : (value as string | undefined);
 }
+

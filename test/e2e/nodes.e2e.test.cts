@@ -28,6 +28,7 @@ import {
 	SandboxAdmin,
 } from './husky.cjs';
 import { executionError, N8N_VERSION, N8nStack, nodeOutput, request, waitFor, type Credential } from './runner/index.cjs';
+import { zoneWhereItIsNow } from '../helpers/timeZones.cjs';
 
 jest.setTimeout(10 * 60_000);
 
@@ -85,10 +86,12 @@ describe('HuskyVoice nodes in a real n8n', () => {
 					contactEmail: 'aarav@example.com',
 					additionalInfoJson: JSON.stringify({ appointment_id: 'apt_1001', clinic: 'Koramangala' }),
 				},
+				// The organisation's clock shows noon, so the calling window is open and no starts_after is added.
+				retry: { timeZone: zoneWhereItIsNow(12) },
 			});
 			expect(execution.status).toBe('success');
 			const [out] = nodeOutput(execution, 'HuskyVoice');
-			expect(out).toEqual({ call_id: expect.stringMatching(/^call_/), status: 'scheduled', idempotency_key: expect.any(String) });
+			expect(out).toEqual({ call_id: expect.stringMatching(/^call_/), status: 'scheduled', idempotency_key: expect.any(String), attempt: 1 });
 			callId = out.call_id;
 			const call = await admin.getCall(callId);
 			expect(call).toMatchObject({
@@ -375,6 +378,11 @@ describe('HuskyVoice nodes in a real n8n', () => {
 					summary: expect.any(String),
 					call_analytics: expect.objectContaining({ next_step: expect.any(String) }),
 				}),
+				attempt: 1,
+				ending: 'completed',
+				retryable: false,
+				next_attempt_at: null,
+				final: true,
 			});
 		});
 

@@ -101,6 +101,11 @@ describe('HuskyVoice Trigger — Simplify', () => {
 			additional_info: {},
 			ended_at: null,
 			reason: null,
+			attempt: 1,
+			ending: 'completed',
+			retryable: false,
+			next_attempt_at: null,
+			final: true,
 		});
 		expect(second).toEqual({ ...first, event_id: 'evt_s2' });
 	});
@@ -108,7 +113,7 @@ describe('HuskyVoice Trigger — Simplify', () => {
 	it('a failed call event without status takes it from the event type and carries the reason', async () => {
 		const server = await serveTrigger();
 		await deliver(server, callEvent('evt_f', { call_id: 'call_x', error: { code: 'no_answer', message: 'No answer' } }, 'call.failed'));
-		expect(server.executions[0][0]).toMatchObject({ status: 'failed', reason: 'No answer (no_answer)' });
+		expect(server.executions[0][0]).toMatchObject({ status: 'failed', reason: 'No answer (no_answer)', ending: 'no_answer', retryable: true });
 	});
 });
 

@@ -279,6 +279,12 @@ describe('HuskyVoice Trigger webhook — output', () => {
 					created_at: '2030-06-03T10:15:00Z',
 					org_id: 'org_42',
 					data: { call_id: 'call_1', agent_id: 'agt_1', status: 'completed', duration_seconds: 61 },
+					// What a campaign needs, from the Retry settings (docs/campaigns-node.md).
+					attempt: 1,
+					ending: 'completed',
+					retryable: false,
+					next_attempt_at: null,
+					final: true,
 				},
 			],
 		]);

@@ -3,11 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
 import { callIdField } from '../../../shared/callFields';
 import { simplifyCall } from '../../../shared/simplifyCall';
+import { retrySettingsField } from '../../../shared/retrySettings';
 import { callIdOf, callNotFound } from './callId';
+import { retrySettingsOf, withCampaignFields } from './campaign';
 import { simplifyFields } from './outcome';
 
 const properties: INodeProperties[] = [
 	{ ...callIdField, description: 'The call to look up (call_id returned by Create)' },
+	retrySettingsField,
 ];
 
 export const description: INodeProperties[] = [
@@ -17,6 +20,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const { callId, segment } = callIdOf(this, itemIndex);
+	const settings = retrySettingsOf(this, itemIndex);
 	const response = await huskyVoiceApiRequest.call(this, {
 		method: 'GET',
 		path: `/calls/${segment}`,
@@ -24,5 +28,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		messages: { 404: callNotFound(callId) },
 	});
 	const call = unwrapData(response);
-	return this.getNodeParameter('simplify', itemIndex, false) === true ? simplifyCall(call) : call;
+	const json = this.getNodeParameter('simplify', itemIndex, false) === true ? simplifyCall(call) : call;
+	return withCampaignFields(call, json, settings, Date.now());
 }

@@ -7,6 +7,7 @@ import { fieldError } from '../../../shared/validation';
 import type { CallWaitResult } from '../../../shared/waitForCall';
 import { waitForCallEnd } from '../../../shared/waitForCall';
 import { callNotFound } from './callId';
+import { retrySettingsOf, startsAfterOf, withCampaignFields } from './campaign';
 
 /** The node's outputs while it waits for an outcome, in this order. */
 export const OUTCOME_OUTPUTS = ['Completed', 'Not Reached', 'Timed Out'];
@@ -57,7 +58,7 @@ export function timeLimitFields(show: Show): INodeProperties[] {
 			typeOptions: { minValue: 1 },
 			default: 15,
 			description:
-				'How long to wait for the call to end before the item goes to the Timed Out output with the last known status. Calls outside 09:00–20:00 or beyond the plan’s concurrency wait in HuskyVoice’s queue first.',
+				'How long to wait for the call to end before the item goes to the Timed Out output with the last known status and timed_out_reason. Calls beyond the plan’s concurrency wait in HuskyVoice’s queue first; a call queued until the calling window (09:00–20:00) opens after the time limit goes to Timed Out at once, with starts_after.',
 			displayOptions: { show },
 		},
 		{
@@ -94,9 +95,21 @@ function outputFor(result: CallWaitResult): number {
 	return result.call.status === 'completed' ? 0 : 1;
 }
 
+function timedOutReason(call: IDataObject, startsAfter: string | null, timeZone: string): string {
+	if (startsAfter !== null) {
+		return `The call waits in HuskyVoice’s queue until the calling window opens at ${startsAfter} (09:00 ${timeZone}), after the time limit. Follow it with a HuskyVoice Trigger on call.completed, or Get Call after starts_after.`;
+	}
+	const status = typeof call.status === 'string' ? call.status : 'unknown';
+	if (['scheduled', 'queued'].includes(status)) {
+		return 'The call was still waiting in HuskyVoice’s queue (calls beyond the plan’s concurrency start in turn) when the time limit ended';
+	}
+	return `The call was still ${status} when the time limit ended`;
+}
+
 /**
  * Waits for the call's end and routes the item: Completed, Not Reached (failed, disallowed,
- * cancelled — with the reason) or Timed Out (with the last known status and the call ID).
+ * cancelled — with the reason) or Timed Out (with the last known status, the call ID and why).
+ * Every item carries the campaign fields (attempt, ending, retryable, next_attempt_at, final).
  */
 export async function waitAndRoute(
 	context: IExecuteFunctions,
@@ -105,6 +118,7 @@ export async function waitAndRoute(
 ): Promise<ToOutput> {
 	const timeLimitMs = timeLimitMsOf(context, itemIndex);
 	const simplify = context.getNodeParameter('simplify', itemIndex, false) === true;
+	const settings = retrySettingsOf(context, itemIndex);
 	const result = await waitForCallEnd.call(context, {
 		callId: call.callId,
 		segment: call.segment,
@@ -112,11 +126,19 @@ export async function waitAndRoute(
 		timeLimitMs,
 		known: call.known,
 		notFoundMessage: callNotFound(call.callId),
+		// Queued until a window that opens after the time limit: no point holding the execution.
+		hopeless: (seen, deadline) => {
+			const startsAfter = startsAfterOf(seen, settings.window, Date.now());
+			return startsAfter !== null && Date.parse(startsAfter) > deadline;
+		},
 	});
-	const json: IDataObject = { ...(simplify ? simplifyCall(result.call) : result.call), ...call.extra };
+	const now = Date.now();
+	const shaped = simplify ? simplifyCall(result.call) : result.call;
+	const json = withCampaignFields(result.call, { ...shaped, ...call.extra }, settings, now);
 	if (!result.ended) {
 		json.timed_out = true;
 		json.waited_seconds = Math.round(result.waitedMs / 1000);
+		json.timed_out_reason = timedOutReason(result.call, startsAfterOf(result.call, settings.window, now), settings.window.timeZone);
 	}
 	return new ToOutput(outputFor(result), json);
 }

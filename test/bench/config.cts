@@ -3,8 +3,8 @@
  *
  *   node .cache/tools/test/bench/run.cjs --n=50 --get-items=200 --trigger-events=100 --only=rate,get
  */
-export type BenchName = 'rate' | 'get' | 'trigger' | 'package' | 'wait' | 'queue';
-export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger', 'wait', 'queue'];
+export type BenchName = 'rate' | 'get' | 'trigger' | 'package' | 'wait' | 'queue' | 'campaign';
+export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger', 'wait', 'queue', 'campaign'];
 
 export interface BenchConfig {
 	/** 1. create-call items. */
@@ -50,6 +50,9 @@ export interface BenchConfig {
 	/** 5. Events through the two webhook processes (each redelivered once) and their rate per second. */
 	queueEvents: number;
 	queueEventRate: number;
+	/** 7. Contacts in the campaign, and how many times faster than real time its shared clock runs. */
+	campaignContacts: number;
+	campaignSpeed: number;
 	only: Set<BenchName>;
 	/** Where the markdown goes (relative to the repository root unless absolute). */
 	out: string;
@@ -81,6 +84,8 @@ const KEYS: Record<string, keyof BenchConfig> = {
 	'queue-items': 'queueItems',
 	'queue-events': 'queueEvents',
 	'queue-event-rate': 'queueEventRate',
+	'campaign-contacts': 'campaignContacts',
+	'campaign-speed': 'campaignSpeed',
 	only: 'only',
 	out: 'out',
 	'log-level': 'logLevel',
@@ -116,8 +121,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		if (value !== undefined && value !== '') raw[flag] = value;
 	}
 	for (const arg of argv) {
-		if (arg === '--queue') {
-			raw.only = 'queue'; // the queue-mode part on its own
+		if (arg === '--queue' || arg === '--campaign') {
+			raw.only = arg.slice(2); // that part on its own
 			continue;
 		}
 		const m = /^--([a-z0-9-]+)=(.*)$/.exec(arg);
@@ -151,6 +156,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		queueItems: int('queue-items', 100),
 		queueEvents: int('queue-events', 1000),
 		queueEventRate: int('queue-event-rate', 20),
+		campaignContacts: int('campaign-contacts', 300),
+		campaignSpeed: int('campaign-speed', 10),
 		only,
 		out: raw.out ?? 'test/bench/results.md',
 		logLevel: raw['log-level'] ?? env.E2E_N8N_LOG_LEVEL ?? 'warn',

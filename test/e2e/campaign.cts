@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CALLING_WINDOW, firstMomentInsideWindow, type CallingWindow } from '../../nodes/shared/callingWindow';
-import type { Credential, DataTable, DataTableColumn, DataTableRow, N8nStack, ShiftedClock, WorkflowNode } from './runner/index.cjs';
+import type { Credential, DataTable, DataTableColumn, DataTableRow, N8nStack, WorkflowNode } from './runner/index.cjs';
 import { createDataTable, dataTableRows, request, sleep, waitFor } from './runner/index.cjs';
 import {
 	CREDENTIAL_TYPES,
@@ -28,6 +28,8 @@ export const CAMPAIGN_WORKFLOW_FILES = {
 export type CampaignPart = keyof typeof CAMPAIGN_WORKFLOW_FILES;
 /** The value the files' Data Table nodes carry until the table is picked (or wired here). */
 export const TABLE_PLACEHOLDER = 'huskyvoice-campaign-contacts';
+/** The value the results workflow's "Call the next contact" carries until the dispatcher is picked. */
+export const DISPATCHER_PLACEHOLDER = 'huskyvoice-campaign-dispatcher';
 /** The Form Trigger's path in campaign-import.json. */
 export const CONTACTS_FORM_PATH = 'huskyvoice-campaign-contacts';
 
@@ -66,20 +68,29 @@ function setAssignment(node: WorkflowNode, name: string, value: unknown): void {
 	entry.value = value;
 }
 
-/** Credentials by type, the Data Table id in every Data Table node, and the tuning. */
+/** Replaces a resource locator's placeholder value by the real id, as picking it in the editor would. */
+function pick(node: WorkflowNode, parameter: string, placeholder: string, id: string, name: string): void {
+	const locator = node.parameters[parameter] as { value: string; cachedResultName?: string };
+	if (locator.value !== placeholder) throw new Error(`"${node.name}" does not point at the placeholder ${placeholder}`);
+	node.parameters[parameter] = { ...locator, value: id, cachedResultName: name };
+}
+
+/** Credentials by type, the Data Table in every Data Table node, the dispatcher in the results workflow, and the tuning. */
 export function wireCampaignWorkflow(
 	workflow: Record<string, any>,
 	creds: Partial<Record<string, Credential>>,
 	table: Pick<DataTable, 'id' | 'name'>,
 	tuning: CampaignTuning = {},
+	dispatcher?: { id: string; name: string },
 ): Record<string, any> {
 	const wf = wireExample(workflow, creds);
 	const byName = (name: string) => (wf.nodes as WorkflowNode[]).find((n) => n.name === name);
 	for (const node of wf.nodes as WorkflowNode[]) {
-		if (node.type !== 'n8n-nodes-base.dataTable') continue;
-		const locator = node.parameters.dataTableId as { value: string; cachedResultName?: string };
-		if (locator.value !== TABLE_PLACEHOLDER) throw new Error(`"${node.name}" does not point at the placeholder table`);
-		node.parameters.dataTableId = { ...locator, value: table.id, cachedResultName: table.name };
+		if (node.type === 'n8n-nodes-base.dataTable') pick(node, 'dataTableId', TABLE_PLACEHOLDER, table.id, table.name);
+		if (node.type === 'n8n-nodes-base.executeWorkflow') {
+			if (!dispatcher) throw new Error(`"${node.name}" needs the dispatcher workflow's id`);
+			pick(node, 'workflowId', DISPATCHER_PLACEHOLDER, dispatcher.id, dispatcher.name);
+		}
 	}
 	const settings = byName('Campaign settings');
 	if (settings && tuning.concurrency !== undefined) setAssignment(settings, 'concurrency', tuning.concurrency);
@@ -102,8 +113,8 @@ export interface ImportedCampaign {
 
 /**
  * Creates the contacts table, imports the three workflows wired to it and (with `dashboard`)
- * registers the results trigger's URL in the sandbox's dashboard. With `activate` (default) the
- * results and import workflows go live first, the dispatcher last, each really live when it returns.
+ * registers the results trigger's URL in the sandbox's dashboard. With `activate` (default) all
+ * three go live, each really live when it returns.
  */
 export async function importCampaign(
 	stack: N8nStack,
@@ -115,18 +126,22 @@ export async function importCampaign(
 	const byType = { [CREDENTIAL_TYPES.api]: creds.api, [CREDENTIAL_TYPES.inbound]: creds.inbound };
 	const workflowIds = {} as Record<CampaignPart, string>;
 	let endpoints: DashboardEndpoint[] = [];
-	for (const part of ['results', 'import', 'dispatcher'] as CampaignPart[]) {
-		const wf = await stack.api.createWorkflow(wireCampaignWorkflow(loadCampaignWorkflow(part), byType, table, o.tuning));
+	let dispatcher: { id: string; name: string } | undefined;
+	for (const part of ['dispatcher', 'import', 'results'] as CampaignPart[]) {
+		const wf = await stack.api.createWorkflow(wireCampaignWorkflow(loadCampaignWorkflow(part), byType, table, o.tuning, dispatcher));
 		workflowIds[part] = wf.id;
+		if (part === 'dispatcher') dispatcher = { id: wf.id, name: wf.name };
 		if (part === 'results' && o.dashboard) endpoints = await registerInSandboxDashboard(stack, o.dashboard, wf);
 	}
 	const formUrl = `${stack.webhookBaseUrl}/form/${CONTACTS_FORM_PATH}`;
 	if (o.activate ?? true) {
+		// n8n 2.x publishes a workflow only after the sub-workflows it calls: the dispatcher first
+		// (the table is still empty, so it places nothing before results listens)
+		await stack.activateAndWait(workflowIds.dispatcher);
 		await stack.activateAndWait(workflowIds.results);
 		// the form's URL is under /form/, not /webhook/: activate, then probe it directly
 		await stack.api.activateAndWait(workflowIds.import);
 		await stack.api.waitForWebhook(formUrl, { method: 'POST' });
-		await stack.activateAndWait(workflowIds.dispatcher);
 	}
 	return { table, workflowIds, formUrl, endpoints };
 }
@@ -182,6 +197,7 @@ export interface QueueReport {
 	now: string;
 	plan: string | null;
 	concurrency: number | null;
+	starts_per_minute: number;
 	queued: string[];
 	in_flight: string[];
 	max_in_flight: number;
@@ -192,15 +208,6 @@ export interface QueueReport {
 
 export function queueReport(admin: SandboxAdmin): Promise<QueueReport> {
 	return admin.call('GET', '/queue');
-}
-
-/**
- * Makes the shifted clock run `speed` times faster than real time (n8n and the sandbox read the
- * same file), so a 60-second call lasts 60/speed real seconds; `stop()` lets it run at real speed again.
- */
-export function runFastClock(clock: ShiftedClock, speed: number, tickMs = 200): { stop(): void } {
-	const timer = setInterval(() => clock.advance(tickMs * (speed - 1)), tickMs);
-	return { stop: () => clearInterval(timer) };
 }
 
 const FINAL_STATUSES = new Set(['done', 'unreachable', 'dnd']);
@@ -233,10 +240,11 @@ export interface ClockJump {
 }
 
 /**
- * Polls the contacts table until every row is final. While nothing is being dialled and nothing
- * can be placed before a later moment (the window is closed, the retries are not due yet, the only
- * calls wait in HuskyVoice's queue for the morning), the clock jumps to just before that moment —
- * the night and the retry delays pass in seconds. Never jumps while a call is live or while a row
+ * Polls the contacts table until every row is final. The shifted clock runs at real speed (so
+ * n8n's Schedule Triggers keep their real intervals); while nothing is being dialled and nothing
+ * can happen before a later moment (the window is closed, the retries are not due yet, HuskyVoice
+ * holds calls for the morning or for its 10-starts-a-minute pacing), the clock jumps to just
+ * before that moment — the night and the retry delays pass in seconds. Never jumps while a call is live or while a row
  * is "calling" for a call that already ended (its event or the look-up must settle it first).
  */
 export async function driveCampaign(o: CampaignDriveOptions): Promise<{ rows: ContactRow[]; jumps: ClockJump[] }> {
@@ -278,7 +286,13 @@ async function nextMomentToJumpTo(
 	if (calling.some((r) => !r.call_id || !waiting.has(r.call_id))) return undefined; // ended, not settled yet
 	const now = Date.parse(queue.now);
 	const candidates: Array<{ at: number; reason: string }> = [];
-	if (waiting.size > 0) candidates.push({ at: firstMomentInsideWindow(now, window).getTime(), reason: 'queued calls wait for the window' });
+	if (waiting.size > 0) {
+		// HuskyVoice starts at most `startsPerMinute` calls in any minute: the next start is free a
+		// minute after the one that many starts back
+		const back = queue.starts.at(-queue.starts_per_minute);
+		const paced = back ? Date.parse(back.at) + 60_000 : now;
+		candidates.push({ at: firstMomentInsideWindow(Math.max(now, paced), window).getTime(), reason: 'queued calls wait for the window or the pacing' });
+	}
 	if (calling.length < o.concurrency) {
 		if (rows.some((r) => r.status === 'new')) candidates.push({ at: firstMomentInsideWindow(now, window).getTime(), reason: 'new contacts wait for the window' });
 		for (const r of rows.filter((x) => x.status === 'retry' && x.next_attempt_at)) {

@@ -73,7 +73,7 @@ export async function benchCampaign(tarball: string, cfg: BenchConfig): Promise<
 		const real0 = Date.now();
 		const startedAt = clock.now().getTime();
 		log(`7. campaign: ${contacts.length} contacts, Professional plan, ${CALL_MS / 1000}-s calls, clock ×${cfg.campaignSpeed}`);
-		await addContactsThroughForm(stack, campaign, contacts.map((c) => `${c.name}, ${c.phone}`));
+		await addContactsThroughForm(campaign, contacts.map((c) => `${c.name}, ${c.phone}`));
 		const { rows, jumps } = await driveCampaign({ stack, admin, table: campaign.table, concurrency: CONCURRENCY, timeoutMs: 60 * 60_000, pollMs: 1000 });
 		fast.stop();
 		const realSeconds = (Date.now() - real0) / 1000;

@@ -146,16 +146,18 @@ export async function importCampaign(
 	return { table, workflowIds, formUrl, endpoints };
 }
 
+/** The title of the page the contacts form shows once it has added the contacts (campaign-import.json, *Result page*). */
+export const CONTACTS_ADDED_TITLE = 'Contacts added';
+
 /**
  * Submits the contacts form like a browser (multipart, one `name, phone` per line) and returns
  * the page it then shows. The form answers `{ formWaitingUrl }`; that page is served once the
- * execution reached its completion node (asked earlier, n8n holds the request), so it is read
- * after the execution shows as waiting.
+ * execution reached its completion node (until then n8n holds the request), so it is asked again
+ * with a short timeout until it shows the result.
  */
-export async function addContactsThroughForm(stack: N8nStack, campaign: ImportedCampaign, lines: string[]): Promise<string> {
+export async function addContactsThroughForm(campaign: ImportedCampaign, lines: string[]): Promise<string> {
 	const boundary = `----huskyvoice${Date.now().toString(16)}`;
 	const body = [`--${boundary}`, 'Content-Disposition: form-data; name="field-0"', '', lines.join('\n'), `--${boundary}--`, ''].join('\r\n');
-	const before = new Set((await stack.api.listExecutions({ workflowId: campaign.workflowIds.import })).map((e) => e.id));
 	const r = await request('POST', campaign.formUrl, {
 		body,
 		headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -163,14 +165,14 @@ export async function addContactsThroughForm(stack: N8nStack, campaign: Imported
 	});
 	if (r.status !== 200) throw new Error(`contacts form answered ${r.status}: ${r.text.slice(0, 300)}`);
 	const waitingUrl = r.json<{ formWaitingUrl: string }>().formWaitingUrl;
-	await waitFor(
-		'the contacts form execution to reach its result page',
-		async () => (await stack.api.listExecutions({ workflowId: campaign.workflowIds.import })).find((e) => !before.has(e.id) && e.status !== 'running' && e.status !== 'new'),
-		{ timeoutMs: 120_000, intervalMs: 300 },
+	return waitFor(
+		'the contacts form to show its result page',
+		async () => {
+			const page = await request('GET', waitingUrl, { timeoutMs: 5_000 }).catch(() => undefined);
+			return page?.status === 200 && page.text.includes(CONTACTS_ADDED_TITLE) ? page.text : undefined;
+		},
+		{ timeoutMs: 180_000, intervalMs: 500 },
 	);
-	const page = await request('GET', waitingUrl, { timeoutMs: 60_000 });
-	if (page.status !== 200) throw new Error(`contacts form result page answered ${page.status}`);
-	return page.text;
 }
 
 export type ContactRow = DataTableRow & {

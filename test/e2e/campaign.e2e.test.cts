@@ -127,7 +127,7 @@ describe('call campaign across a night (Base plan, 50 contacts, shifted clock)',
 			'Wrong Digits, 98765',
 			'Abroad, +14155550100',
 		];
-		const page = await addContactsThroughForm(stack, campaign, lines);
+		const page = await addContactsThroughForm(campaign, lines);
 		expect(page).toContain('Wrong Digits (98765)');
 		expect(page).toContain('Abroad (+14155550100)');
 		const added = await contactRows(stack, campaign.table);

@@ -6,6 +6,10 @@ import { triggerWorkflow } from '../helpers/trigger.cjs';
 import { errorOf, useSandbox, VALID_CALL, zoneWhereItIsNow } from './support.cjs';
 
 const env = useSandbox();
+// Polls every 100 ms (200 ms while queued), and a hopeless queued call is given up after 300 ms.
+const intervals = { ...POLL_INTERVALS };
+beforeAll(() => Object.assign(POLL_INTERVALS, { liveMs: 100, queuedMs: 200, hopelessAfterMs: 300 }));
+afterAll(() => Object.assign(POLL_INTERVALS, intervals));
 
 const number = (i: number) => `+9198000${String(i).padStart(5, '0')}`;
 
@@ -96,10 +100,6 @@ describe('Call → Create outside the calling window', () => {
 		const inside = await env.run({ ...VALID_CALL, contactNumber: number(6), retry: { timeZone: zoneWhereItIsNow(12) } });
 		expect(inside.json[0]).not.toHaveProperty('starts_after');
 	});
-
-	const intervals = { ...POLL_INTERVALS };
-	beforeAll(() => Object.assign(POLL_INTERVALS, { liveMs: 100, queuedMs: 200, hopelessAfterMs: 300 }));
-	afterAll(() => Object.assign(POLL_INTERVALS, intervals));
 
 	it('Wait for Outcome does not hold the item for a window that opens after the time limit: Timed Out early, with why', async () => {
 		const night = zoneWhereItIsNow(2);

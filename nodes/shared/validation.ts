@@ -28,7 +28,19 @@ export function requireString(ctx: FieldContext, field: string, value: unknown):
 	return text.trim();
 }
 
-/** Spaces, dashes, dots and brackets are removed only when the user asked for normalisation. */
+export const PHONE_FORMAT_PROBLEM = 'must be an Indian number in +91 format (+91 and 10 digits, e.g. +919876543210)';
+
+/**
+ * The number as HuskyVoice accepts it, or undefined. Spaces, dashes, dots and brackets are
+ * removed, and a missing +91 added, only when the user asked for normalisation.
+ */
+export function callableNumber(raw: string, normalise: boolean): string | undefined {
+	let phone = normalise ? raw.trim().replace(/[\s\-().]/g, '') : raw.trim();
+	if (normalise && /^\d{10}$/.test(phone)) phone = `+91${phone}`;
+	if (normalise && /^91\d{10}$/.test(phone)) phone = `+${phone}`;
+	return PHONE_PATTERN.test(phone) ? phone : undefined;
+}
+
 export function validatePhone(
 	ctx: FieldContext,
 	field: string,
@@ -36,14 +48,12 @@ export function validatePhone(
 	normalise = false,
 ): string {
 	const raw = requireString(ctx, field, value);
-	let phone = normalise ? raw.replace(/[\s\-().]/g, '') : raw;
-	if (normalise && /^\d{10}$/.test(phone)) phone = `+91${phone}`;
-	if (normalise && /^91\d{10}$/.test(phone)) phone = `+${phone}`;
-	if (!PHONE_PATTERN.test(phone)) {
+	const phone = callableNumber(raw, normalise);
+	if (phone === undefined) {
 		throw fieldError(
 			ctx,
 			field,
-			`must be an Indian number in +91 format (+91 and 10 digits, e.g. +919876543210) but received ${describe(raw)}`,
+			`${PHONE_FORMAT_PROBLEM} but received ${describe(raw)}`,
 			normalise
 				? 'HuskyVoice v1 only calls Indian numbers.'
 				: 'Turn on "Normalise Number" to strip spaces and dashes and add a missing +91 automatically.',

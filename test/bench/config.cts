@@ -3,8 +3,8 @@
  *
  *   node .cache/tools/test/bench/run.cjs --n=50 --get-items=200 --trigger-events=100 --only=rate,get
  */
-export type BenchName = 'rate' | 'get' | 'trigger' | 'package' | 'wait' | 'queue' | 'lookup';
-export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger', 'wait', 'queue', 'lookup'];
+export type BenchName = 'rate' | 'get' | 'trigger' | 'package' | 'wait' | 'queue' | 'lookup' | 'campaign';
+export const ALL_BENCHES: BenchName[] = ['package', 'get', 'rate', 'trigger', 'wait', 'queue', 'lookup', 'campaign'];
 
 export interface BenchConfig {
 	/** 1. create-call items. */
@@ -54,6 +54,9 @@ export interface BenchConfig {
 	lookupRates: number[];
 	lookupRequests: number;
 	lookupBlock: number;
+	/** 8. Contacts in the campaign, and how many times faster than real time its shared clock runs. */
+	campaignContacts: number;
+	campaignSpeed: number;
 	only: Set<BenchName>;
 	/** Where the markdown goes (relative to the repository root unless absolute). */
 	out: string;
@@ -88,6 +91,8 @@ const KEYS: Record<string, keyof BenchConfig> = {
 	'lookup-rates': 'lookupRates',
 	'lookup-requests': 'lookupRequests',
 	'lookup-block': 'lookupBlock',
+	'campaign-contacts': 'campaignContacts',
+	'campaign-speed': 'campaignSpeed',
 	only: 'only',
 	out: 'out',
 	'log-level': 'logLevel',
@@ -123,8 +128,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		if (value !== undefined && value !== '') raw[flag] = value;
 	}
 	for (const arg of argv) {
-		if (arg === '--queue') {
-			raw.only = 'queue'; // the queue-mode part on its own
+		if (arg === '--queue' || arg === '--campaign') {
+			raw.only = arg.slice(2); // that part on its own
 			continue;
 		}
 		if (arg === '--lookup') {
@@ -165,6 +170,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
 		lookupRates: (raw['lookup-rates'] ?? '2,5,10').split(',').map((r) => positiveInt('lookup-rates', r.trim())),
 		lookupRequests: int('lookup-requests', 100),
 		lookupBlock: int('lookup-block', 25),
+		campaignContacts: int('campaign-contacts', 300),
+		campaignSpeed: int('campaign-speed', 10),
 		only,
 		out: raw.out ?? 'docs/bench-results.md',
 		logLevel: raw['log-level'] ?? env.E2E_N8N_LOG_LEVEL ?? 'warn',

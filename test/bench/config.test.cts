@@ -3,7 +3,7 @@ import { readConfig } from './config.cjs';
 describe('bench settings', () => {
 	it('runs every benchmark and all three trigger engine settings by default', () => {
 		const cfg = readConfig([], {});
-		expect([...cfg.only].sort()).toEqual(['get', 'lookup', 'package', 'queue', 'rate', 'trigger', 'wait']);
+		expect([...cfg.only].sort()).toEqual(['campaign', 'get', 'lookup', 'package', 'queue', 'rate', 'trigger', 'wait']);
 		expect(cfg.triggerEngines).toEqual(['vm', 'vm-lazy', 'legacy']);
 		expect(cfg).toMatchObject({ n: 300, limit: 10, windowMs: 1000, triggerEvents: 1000, triggerRate: 20, triggerControl: 200, triggerLowRate: 5, triggerLowEvents: 300 });
 	});
@@ -27,6 +27,13 @@ describe('bench settings', () => {
 		expect(cfg).toMatchObject({ lookupRates: [2, 5, 10], lookupRequests: 100, lookupBlock: 25 });
 		expect(readConfig(['--lookup', '--lookup-rates=5'], {}).lookupRates).toEqual([5]);
 		expect(() => readConfig(['--lookup-rates=5,fast'], {})).toThrow('--lookup-rates must be a positive integer, got "fast"');
+	});
+
+	it('--campaign runs the campaign part on its own: 300 contacts, clock ×10 by default', () => {
+		const cfg = readConfig(['--campaign'], {});
+		expect([...cfg.only]).toEqual(['campaign']);
+		expect(cfg).toMatchObject({ campaignContacts: 300, campaignSpeed: 10 });
+		expect(readConfig(['--campaign', '--campaign-speed=5'], {}).campaignSpeed).toBe(5);
 	});
 
 	it('names the flag and the accepted values when an engine setting is unknown', () => {

@@ -13,6 +13,8 @@
  *   7. in-call answer latency: the during-call lookup example vs the same flow with an HTTP
  *      Request node, at 2, 5 and 10 requests/s, on n8n's defaults and (7b) with lazy isolate
  *      acquisition (`--lookup` runs this part on its own)
+ *   8. campaign: the call-campaign example, 300 contacts on a Professional plan, 60-s calls on a
+ *      shifted clock (`--campaign` runs this part on its own)
  *
  * Prints figures and writes them as markdown (default docs/bench-results.md). Nothing is
  * asserted on time. Settings: see config.cts (`--n=50`, `BENCH_N=50`, `--only=rate,get`, …).
@@ -38,6 +40,7 @@ import { fmt } from './stats.cjs';
 import { type StatusTap, tapStatuses } from './statusTap.cjs';
 import { benchTrigger } from './trigger.cjs';
 import { benchUnthrottled } from './unthrottled.cjs';
+import { benchCampaign } from './campaign.cjs';
 import { benchWaitOutcome } from './waitOutcome.cjs';
 
 interface Run {
@@ -295,13 +298,20 @@ async function main(): Promise<void> {
 				}, queueStackOptions(cfg)),
 			);
 		}
+		if (cfg.only.has('campaign')) {
+			await attempt(run as Run, '7. Campaign', async () => {
+				const r = await benchCampaign(run.tarball!, cfg);
+				run.rows.push(...r.rows);
+				run.notes.push(...r.notes);
+			});
+		}
 	} finally {
 		run.tap?.close();
 		await run.sandbox?.stop();
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
 
-	const order = ['1.', '2.', '3.', '3b.', '3c.', '3d.', '4.', '5.', '6.', '7.', '7b.'];
+	const order = ['1.', '2.', '3.', '3b.', '3c.', '3d.', '4.', '5.', '6.', '7.', '7b.', '8.'];
 	const rank = (row: Row) => order.findIndex((p) => row.bench.startsWith(p));
 	const report = renderReport({
 		cfg,

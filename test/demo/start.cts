@@ -9,7 +9,9 @@
  * pointing at the sandbox (API, inbound webhook with request signing, a webhook signing secret),
  * imports the six example workflows, adds their HuskyVoice Triggers' Production URLs in the
  * sandbox's dashboard (the examples use Manual registration, as a real account needs), stores each
- * endpoint's signing secret in a credential, and activates them.
+ * endpoint's signing secret in a credential, and activates them; creates the Data Table
+ * "HuskyVoice campaign contacts" and imports and activates the three call-campaign workflows
+ * (examples/campaign/, docs/campaigns.md) wired to it.
  *
  * Real mode (`HUSKYVOICE_API_KEY` set): credentials for https://api.huskyvoice.ai/v1 (or
  * `HUSKYVOICE_BASE_URL`), the inbound credential only with `HUSKYVOICE_INBOUND_URL` (+ optional
@@ -34,6 +36,7 @@ import {
 	SandboxAdmin,
 } from '../e2e/husky.cjs';
 import { realAccountFromEnv } from './realAccount.cjs';
+import { importCampaign } from '../e2e/campaign.cjs';
 
 const DEMO_INBOUND_SECRET = 'insec_demo_sandbox_signing_secret';
 
@@ -114,7 +117,8 @@ async function sandboxMode(): Promise<void> {
 			afterStart: async (stack) => {
 				const creds = await createHuskyCredentials(stack.api, target, 'HuskyVoice');
 				const examples = await importExamples(stack, creds, { activate: true, dashboard: admin });
-				const endpoints = examples.flatMap((ex) => ex.endpoints.map((e) => `    ${e.node.padEnd(20)} ${e.url}`));
+				const campaign = await importCampaign(stack, creds, { dashboard: admin });
+				const endpoints = [...examples.flatMap((ex) => ex.endpoints), ...campaign.endpoints].map((e) => `    ${e.node.padEnd(20)} ${e.url}`);
 				const mcpUrl = examples.find((e) => e.file === 'ai-tools-mcp.json')?.webhookUrls[MCP_TRIGGER];
 				return [
 					'',
@@ -132,6 +136,10 @@ async function sandboxMode(): Promise<void> {
 					...exampleCommands(examples, creds, sandbox.adminUrl),
 					`  MCP server:   ${mcpUrl}   (HuskyVoice tools for AI assistants, Streamable HTTP or SSE)`,
 					`                header Authorization: Bearer ${creds.mcpBearer?.token}   (see docs/ai-agents.md)`,
+					`  Call campaign (docs/campaigns.md): Data Table "${campaign.table.name}", workflows "HuskyVoice campaign: dispatcher",`,
+					'  "…: results" and "…: add contacts" — active. Add contacts in the form (one "name, phone" per line; numbers ending',
+					'  1111 are not answered, 0000 are on DND); the dispatcher calls them every minute while 09:00–20:00 in Kolkata:',
+					`    ${campaign.formUrl}`,
 				];
 			},
 		});
@@ -158,6 +166,7 @@ async function realMode(apiKey: string, baseUrl: string): Promise<void> {
 		afterStart: async (stack) => {
 			const creds = await createHuskyCredentials(stack.api, target, 'HuskyVoice');
 			const examples = await importExamples(stack, creds, { activate: false });
+			const campaign = await importCampaign(stack, creds, { activate: false });
 			return [
 				'',
 				`HuskyVoice: your REAL account at ${baseUrl} (API key from HUSKYVOICE_API_KEY)`,
@@ -166,6 +175,7 @@ async function realMode(apiKey: string, baseUrl: string): Promise<void> {
 				'                set your agent IDs; for each HuskyVoice Trigger add its Production URL in the dashboard',
 				'                (Integrations → Outbound Webhooks → Add Endpoint; HuskyVoice must be able to reach this n8n)',
 				'                and put the endpoint’s signing secret in a credential; then activate (they place real calls).',
+				`  Campaign:     Data Table "${campaign.table.name}" and the three "HuskyVoice campaign: …" workflows, NOT active (docs/campaigns.md).`,
 			];
 		},
 	});

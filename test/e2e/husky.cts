@@ -6,7 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Credential, Execution, N8nApi, N8nStack, Workflow, WorkflowNode } from './runner/index.cjs';
+import type { Credential, Execution, N8nApi, N8nStack, StackOptions, Workflow, WorkflowNode } from './runner/index.cjs';
 import { nodeOutput, request, repoRoot, sleep, startN8nStack, waitFor } from './runner/index.cjs';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/sandbox.cjs';
 
@@ -289,6 +289,8 @@ export interface HuskyStackOptions {
 	sandbox?: SandboxOptions;
 	queueMode?: boolean;
 	credentialPrefix?: string;
+	/** Every n8n process on a clock the test moves (runner StackOptions.shiftedClock); `stack.clock` moves it. */
+	shiftedClock?: StackOptions['shiftedClock'];
 }
 
 /**
@@ -300,7 +302,7 @@ export async function startHuskyStack(label: string, o: HuskyStackOptions = {}) 
 	const sandbox: Sandbox = await startSandbox({ ...o.sandbox, inboundSigningSecret: o.inboundSigningSecret });
 	let stack: N8nStack | undefined;
 	try {
-		stack = await startN8nStack({ label, queueMode: o.queueMode });
+		stack = await startN8nStack({ label, queueMode: o.queueMode, shiftedClock: o.shiftedClock });
 		await assertPackageLoaded(stack);
 		const creds = await createHuskyCredentials(
 			stack.api,

@@ -55,6 +55,10 @@ export const TOOL_GUIDANCE: Record<string, Array<[what: string, pattern: RegExp]
 		['ISO 8601 UTC date-times', /ISO 8601 UTC/],
 		['closed: what to do', /open is false[^.;]*opens_at/i],
 	],
+	'call:checkNumber': [
+		['+91 phone', /\+91 and 10 digits/],
+		['invalid: what to do', /valid is false[^.;]*ask/i],
+	],
 	'slot:findNextOpen': [
 		['comes before booking', /before booking/i],
 		['date format', /YYYY-MM-DD/],

@@ -6,7 +6,7 @@ export type HuskyVoiceOperation = ItemOperation;
 export type HuskyVoiceResource = 'call' | 'appointment' | 'slot' | 'service' | 'calendarWindow';
 
 export interface HuskyVoiceOperations {
-	call: 'create' | 'get' | 'cancel' | 'delete' | 'waitForOutcome' | 'checkCallingWindow';
+	call: 'create' | 'get' | 'cancel' | 'delete' | 'waitForOutcome' | 'checkCallingWindow' | 'checkNumber';
 	appointment: 'update' | 'create' | 'get' | 'getMany' | 'cancel' | 'getConfig';
 	slot: 'checkAvailability';
 	service: 'getMany';

@@ -22,6 +22,7 @@ const operations: Record<string, HuskyVoiceOperation> = {
 	'call:delete': call.delete.execute,
 	'call:waitForOutcome': call.waitForOutcome.execute,
 	'call:checkCallingWindow': call.checkCallingWindow.execute,
+	'call:checkNumber': call.checkNumber.execute,
 	'appointment:update': appointment.update.execute,
 	'appointment:create': appointment.create.execute,
 	'appointment:get': appointment.get.execute,

@@ -236,16 +236,16 @@ export class N8nApi {
 
 	// ---------- workflows ----------
 
-	createWorkflow(wf: WorkflowInput | Record<string, unknown>): Promise<Workflow> {
-		return this.pub('POST', '/workflows', workflowBody(wf));
+	async createWorkflow(wf: WorkflowInput | Record<string, unknown>): Promise<Workflow> {
+		return this.pub('POST', '/workflows', workflowBody(wf, await this.n8nMajor()));
 	}
 
 	getWorkflow(id: string): Promise<Workflow> {
 		return this.pub('GET', `/workflows/${id}`);
 	}
 
-	updateWorkflow(id: string, wf: WorkflowInput | Record<string, unknown>): Promise<Workflow> {
-		return this.pub('PUT', `/workflows/${id}`, workflowBody(wf));
+	async updateWorkflow(id: string, wf: WorkflowInput | Record<string, unknown>): Promise<Workflow> {
+		return this.pub('PUT', `/workflows/${id}`, workflowBody(wf, await this.n8nMajor()));
 	}
 
 	deleteWorkflow(id: string): Promise<Workflow> {
@@ -426,9 +426,12 @@ export class N8nApi {
 	}
 }
 
-function workflowBody(wf: Record<string, any>): Record<string, unknown> {
+/** n8n 1.x's public API knows fewer workflow fields (no pinData, nodeGroups, projectId, parentFolderId) and refuses the rest. */
+const WORKFLOW_WRITE_KEYS_V1 = ['name', 'nodes', 'connections', 'settings', 'staticData'];
+
+function workflowBody(wf: Record<string, any>, n8nMajor: number): Record<string, unknown> {
 	const body: Record<string, unknown> = {};
-	for (const k of WORKFLOW_WRITE_KEYS) if (wf[k] !== undefined) body[k] = wf[k];
+	for (const k of n8nMajor < 2 ? WORKFLOW_WRITE_KEYS_V1 : WORKFLOW_WRITE_KEYS) if (wf[k] !== undefined) body[k] = wf[k];
 	body.settings ??= { executionOrder: 'v1' };
 	return body;
 }

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_OWNER, N8nApi, OwnerAccount, PublicationStatus } from './api.cjs';
+import { faketimeEnv, ShiftedClock } from './clock.cjs';
 import { ensureN8n, Installation } from './install.cjs';
 import { N8nMode, N8nProcess, startN8n } from './n8n.cjs';
 import { installTarball, packRepo, PackageInfo } from './pkg.cjs';
@@ -28,6 +29,8 @@ export * from './api.cjs';
 export { request } from './http.cjs';
 export type { HttpResponse } from './http.cjs';
 export { ensureN8n, ensureSqliteBinding, N8N_VERSION } from './install.cjs';
+export { ShiftedClock, offsetMsFromFile, LIBFAKETIME } from './clock.cjs';
+export * from './dataTables.cjs';
 export type { Installation } from './install.cjs';
 export type { N8nMode, N8nProcess } from './n8n.cjs';
 export { packRepo, installTarball } from './pkg.cjs';
@@ -57,6 +60,12 @@ export interface StackOptions {
 	owner?: OwnerAccount | false;
 	/** Label in the run folder name. */
 	label?: string;
+	/**
+	 * Runs every n8n process (main, workers, webhook processes) under libfaketime with the offset
+	 * in `<run folder>/faketime` (`stack.clock` rewrites it; n8n sees a jump at once). `true` starts
+	 * at offset 0. Postgres and Redis keep the real clock. See clock.cts.
+	 */
+	shiftedClock?: boolean | { offsetMs?: number };
 }
 
 export interface N8nStack {
@@ -79,6 +88,8 @@ export interface N8nStack {
 	proxy?: RoundRobinProxy;
 	/** All n8n processes (main first). */
 	processes: N8nProcess[];
+	/** With `shiftedClock`: the clock every n8n process runs on (its file: `clock.file`). */
+	clock?: ShiftedClock;
 	packages: PackageInfo[];
 	encryptionKey: string;
 	runDir: string;
@@ -295,6 +306,10 @@ export async function startN8nStack(o: StackOptions = {}): Promise<N8nStack> {
 		if (o.queueMode) redis = await timings.time('redis', () => startRedis({ runDir, logDir }));
 
 		const encryptionKey = template.encryptionKey;
+		const clock = o.shiftedClock
+			? new ShiftedClock(path.join(runDir, 'faketime'), typeof o.shiftedClock === 'object' ? o.shiftedClock.offsetMs : 0)
+			: undefined;
+		const env = clock ? { ...faketimeEnv(clock.file), ...o.env } : o.env;
 		const mainPort = o.port ?? (await freePort());
 		const workerCount = o.queueMode ? (o.workers ?? 1) : 0;
 		const webhookPorts: number[] = [];
@@ -333,19 +348,19 @@ export async function startN8nStack(o: StackOptions = {}): Promise<N8nStack> {
 				mode: 'main',
 				port: mainPort,
 				userFolder: userFolders.main,
-				env: { ...(o.queueMode ? { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } : {}), ...o.env },
+				env: { ...(o.queueMode ? { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } : {}), ...env },
 			}),
 		);
 		processes.push(main);
 		if (o.queueMode) {
-			const workerEnv = o.workerConcurrency ? { N8N_CONCURRENCY_PRODUCTION_LIMIT: String(o.workerConcurrency), ...o.env } : o.env;
+			const workerEnv = o.workerConcurrency ? { N8N_CONCURRENCY_PRODUCTION_LIMIT: String(o.workerConcurrency), ...env } : env;
 			await timings.time('n8n worker+webhook start', () =>
 				Promise.all([
 					...Array.from({ length: workerCount }, (_, i) => numbered('worker', i)).map((name) =>
 						startN8n({ ...common, mode: 'worker', name, userFolder: userFolders[name], env: workerEnv }),
 					),
 					...webhookPorts.map((port, i) =>
-						startN8n({ ...common, mode: 'webhook', name: numbered('webhook', i), port, userFolder: userFolders[numbered('webhook', i)], env: o.env }),
+						startN8n({ ...common, mode: 'webhook', name: numbered('webhook', i), port, userFolder: userFolders[numbered('webhook', i)], env }),
 					),
 				].map((started) => started.then((p) => void processes.push(p)))), // tracked for stop() even if a sibling fails to start
 			);
@@ -379,6 +394,7 @@ export async function startN8nStack(o: StackOptions = {}): Promise<N8nStack> {
 			webhooks: processes.filter((p) => p.mode === 'webhook'),
 			proxy,
 			processes,
+			clock,
 			packages,
 			encryptionKey,
 			runDir,

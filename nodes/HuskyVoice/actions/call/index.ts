@@ -1,12 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 import * as cancel from './cancel.operation';
 import * as checkCallingWindow from './checkCallingWindow.operation';
+import * as checkNumber from './checkNumber.operation';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
 import * as waitForOutcome from './waitForOutcome.operation';
 
-export { cancel, checkCallingWindow, create, del as delete, get, waitForOutcome };
+export { cancel, checkCallingWindow, checkNumber, create, del as delete, get, waitForOutcome };
 
 export const description: INodeProperties[] = [
 	{
@@ -27,6 +28,12 @@ export const description: INodeProperties[] = [
 				value: 'checkCallingWindow',
 				description: 'Whether HuskyVoice starts calls now (09:00–20:00 in the organisation’s time zone), and when the window opens and closes',
 				action: 'Check whether calls start now',
+			},
+			{
+				name: 'Check Number',
+				value: 'checkNumber',
+				description: 'Check that a number can be called (+91 format) without calling it',
+				action: 'Check a phone number before calling it',
 			},
 			{
 				name: 'Create',
@@ -59,6 +66,7 @@ export const description: INodeProperties[] = [
 	...create.description,
 	...get.description,
 	...checkCallingWindow.description,
+	...checkNumber.description,
 	...cancel.description,
 	...del.description,
 	...waitForOutcome.description,

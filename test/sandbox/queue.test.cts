@@ -2,20 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import { fakeTimeOffsetMs, fakeTimeSpecFor, startSandbox, type Sandbox } from './sandbox.cjs';
-import { adminClient, apiClient, waitFor } from './test-client.cjs';
+import { fakeTimeOffsetMs, fakeTimeSpecFor } from './sandbox.cjs';
+import { useSandbox, waitFor } from './test-client.cjs';
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof apiClient>;
-let admin: ReturnType<typeof adminClient>;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ rateLimit: { limit: 10_000, windowMs: 60_000 } });
-	api = apiClient(sandbox);
-	admin = adminClient(sandbox);
-});
-afterAll(() => sandbox.stop());
-beforeEach(() => sandbox.state.reset());
+const env = useSandbox({ rateLimit: { limit: 10_000, windowMs: 60_000 } });
 
 /** IST wall time on 2030-06-03 (a fixed day; the test owns the sandbox clock) as a UTC instant. */
 const ist = (hhmmss: string, day = '2030-06-03') => new Date(`${day}T${hhmmss}+05:30`).toISOString();
@@ -23,33 +13,33 @@ const number = (i: number) => `+9198000${String(i).padStart(5, '0')}`;
 
 /** Sets the sandbox clock and holds it there, so times in the queue's report are exact. */
 async function setClock(iso: string) {
-	const res = await admin('POST', '/clock', { set: iso, freeze: true });
+	const res = await env.admin('POST', '/clock', { set: iso, freeze: true });
 	expect(res.status).toBe(200);
 }
 
 async function advanceClock(ms: number) {
-	expect((await admin('POST', '/clock', { advanceMs: ms })).status).toBe(200);
+	expect((await env.admin('POST', '/clock', { advanceMs: ms })).status).toBe(200);
 }
 
 async function place(i: number, extra: object = {}) {
-	const res = await api('POST', '/calls', { agent_id: 'agent_campaign', contact_number: number(i), ...extra });
+	const res = await env.api('POST', '/calls', { agent_id: 'agent_campaign', contact_number: number(i), ...extra });
 	expect(res.status).toBe(201);
 	return res.body.data.call_id as string;
 }
 
 async function queue() {
-	return (await admin('GET', '/queue')).body;
+	return (await env.admin('GET', '/queue')).body;
 }
 
 async function callOf(id: string) {
-	return (await api('GET', `/calls/${id}`)).body.data;
+	return (await env.api('GET', `/calls/${id}`)).body.data;
 }
 
 describe('without a plan (the default) the sandbox behaves as before', () => {
 	test('a call placed at 23:00 IST is not held back: admin advance and auto-advance move it at once', async () => {
 		await setClock(ist('23:00:00'));
 		const id = await place(1);
-		expect((await admin('POST', `/calls/${id}/advance`, { to: 'completed' })).status).toBe(200);
+		expect((await env.admin('POST', `/calls/${id}/advance`, { to: 'completed' })).status).toBe(200);
 		expect((await callOf(id)).status).toBe('completed');
 		expect((await queue()).plan).toBeNull();
 	});
@@ -57,7 +47,7 @@ describe('without a plan (the default) the sandbox behaves as before', () => {
 
 describe('plan concurrency', () => {
 	test('Base: one call at a time, the others stay queued and start in turn', async () => {
-		await admin('POST', '/config', { plan: 'base', callDurationMs: 60_000 });
+		await env.admin('POST', '/config', { plan: 'base', callDurationMs: 60_000 });
 		await setClock(ist('10:00:00'));
 		const ids = [await place(1), await place(2), await place(3)];
 		expect((await callOf(ids[0])).status).toBe('initiated');
@@ -75,7 +65,7 @@ describe('plan concurrency', () => {
 	});
 
 	test('Professional: four at a time; Enterprise: as configured', async () => {
-		await admin('POST', '/config', { plan: 'professional', callDurationMs: 60_000 });
+		await env.admin('POST', '/config', { plan: 'professional', callDurationMs: 60_000 });
 		await setClock(ist('10:00:00'));
 		for (let i = 1; i <= 6; i++) await place(i);
 		let report = await queue();
@@ -86,8 +76,8 @@ describe('plan concurrency', () => {
 		expect(report.in_flight).toHaveLength(2);
 		expect(report.max_in_flight).toBe(4);
 
-		sandbox.state.reset();
-		await admin('POST', '/config', { plan: 'enterprise', concurrency: 7, callDurationMs: 60_000 });
+		env.sandbox.state.reset();
+		await env.admin('POST', '/config', { plan: 'enterprise', concurrency: 7, callDurationMs: 60_000 });
 		await setClock(ist('10:00:00'));
 		for (let i = 1; i <= 9; i++) await place(i);
 		report = await queue();
@@ -98,7 +88,7 @@ describe('plan concurrency', () => {
 
 describe('start pacing', () => {
 	test('at most 10 new calls start in any minute', async () => {
-		await admin('POST', '/config', { plan: 'enterprise', concurrency: 100, callDurationMs: 1_000 });
+		await env.admin('POST', '/config', { plan: 'enterprise', concurrency: 100, callDurationMs: 1_000 });
 		await setClock(ist('10:00:00'));
 		for (let i = 1; i <= 25; i++) await place(i);
 		await advanceClock(3 * 60_000);
@@ -119,7 +109,7 @@ describe('start pacing', () => {
 
 describe('the calling window (09:00–20:00 in the organisation’s time zone)', () => {
 	test('a call placed at night waits queued until 09:00, then starts', async () => {
-		await admin('POST', '/config', { plan: 'base', callDurationMs: 60_000 });
+		await env.admin('POST', '/config', { plan: 'base', callDurationMs: 60_000 });
 		await setClock(ist('23:00:00'));
 		const id = await place(1);
 		await advanceClock(9 * 3_600_000);
@@ -130,7 +120,7 @@ describe('the calling window (09:00–20:00 in the organisation’s time zone)',
 	});
 
 	test('a call still queued at 20:00 waits for the next day; one already talking finishes', async () => {
-		await admin('POST', '/config', { plan: 'base', callDurationMs: 60_000 });
+		await env.admin('POST', '/config', { plan: 'base', callDurationMs: 60_000 });
 		await setClock(ist('19:59:30'));
 		const first = await place(1);
 		const second = await place(2);
@@ -151,7 +141,7 @@ describe('the calling window (09:00–20:00 in the organisation’s time zone)',
 	});
 
 	test('the window follows the configured time zone', async () => {
-		await admin('POST', '/config', { plan: 'base', callDurationMs: 1_000, timeZone: 'Europe/London' });
+		await env.admin('POST', '/config', { plan: 'base', callDurationMs: 1_000, timeZone: 'Europe/London' });
 		// 07:00 BST on 2030-06-03 = 06:00 UTC: closed in London (opens 08:00 UTC), open in India.
 		await setClock('2030-06-03T06:00:00.000Z');
 		const id = await place(1);
@@ -161,7 +151,7 @@ describe('the calling window (09:00–20:00 in the organisation’s time zone)',
 	});
 
 	test('with a short window a test crosses a closing and an opening in seconds of sandbox time', async () => {
-		await admin('POST', '/config', { plan: 'base', callDurationMs: 1_000, callingWindow: { opensAt: '09:00', closesAt: '09:01' } });
+		await env.admin('POST', '/config', { plan: 'base', callDurationMs: 1_000, callingWindow: { opensAt: '09:00', closesAt: '09:01' } });
 		await setClock(ist('09:00:59'));
 		const ids = [await place(1), await place(2)];
 		await setClock(ist('09:00:30', '2030-06-04'));
@@ -173,10 +163,10 @@ describe('the calling window (09:00–20:00 in the organisation’s time zone)',
 
 describe('scripted outcomes per number and attempt', () => {
 	test('busy then completed: the first attempt fails busy, the second completes with the scripted outcome', async () => {
-		await admin('POST', '/config', { plan: 'enterprise', callDurationMs: 1_000 });
+		await env.admin('POST', '/config', { plan: 'enterprise', callDurationMs: 1_000 });
 		await setClock(ist('10:00:00'));
 		const script = { [number(1)]: ['busy', { ending: 'completed', outcome: 'interested', summary: 'Wants a demo' }] };
-		expect((await admin('POST', '/script', script)).status).toBe(200);
+		expect((await env.admin('POST', '/script', script)).status).toBe(200);
 		const first = await place(1, { additional_info: { attempt: 1 } });
 		const second = await place(1, { additional_info: { attempt: '2' } });
 		await advanceClock(5_000);
@@ -192,18 +182,18 @@ describe('scripted outcomes per number and attempt', () => {
 		['blocked', 'disallowed', 'number_blocked'],
 		['no_credits', 'disallowed', 'insufficient_credits'],
 	])('%s ends %s with error code %s', async (ending, status, code) => {
-		await admin('POST', '/config', { plan: 'enterprise', callDurationMs: 1_000 });
+		await env.admin('POST', '/config', { plan: 'enterprise', callDurationMs: 1_000 });
 		await setClock(ist('10:00:00'));
-		await admin('POST', '/script', { [number(2)]: [ending] });
+		await env.admin('POST', '/script', { [number(2)]: [ending] });
 		const id = await place(2);
 		await advanceClock(5_000);
 		expect(await callOf(id)).toMatchObject({ status, error: { code } });
 	});
 
 	test('a blocked call is never dialled: no start is recorded and it takes no slot', async () => {
-		await admin('POST', '/config', { plan: 'base', callDurationMs: 60_000 });
+		await env.admin('POST', '/config', { plan: 'base', callDurationMs: 60_000 });
 		await setClock(ist('10:00:00'));
-		await admin('POST', '/script', { [number(3)]: ['dnd'] });
+		await env.admin('POST', '/script', { [number(3)]: ['dnd'] });
 		const dnd = await place(3);
 		const next = await place(4);
 		expect((await callOf(dnd)).status).toBe('disallowed');
@@ -212,15 +202,15 @@ describe('scripted outcomes per number and attempt', () => {
 	});
 
 	test('the script works without a plan too (auto-advance)', async () => {
-		await admin('POST', '/script', { [number(5)]: ['busy'] });
+		await env.admin('POST', '/script', { [number(5)]: ['busy'] });
 		const id = await place(5);
-		await admin('POST', `/calls/${id}/advance`, { to: 'failed' });
+		await env.admin('POST', `/calls/${id}/advance`, { to: 'failed' });
 		expect(await callOf(id)).toMatchObject({ status: 'failed', error: { code: 'busy' } });
 	});
 
 	test('bad scripts are refused with the reason', async () => {
-		expect((await admin('POST', '/script', { '98000': ['busy'] })).body.error.message).toMatch(/not a \+91 number/);
-		expect((await admin('POST', '/script', { [number(1)]: ['maybe'] })).body.error.message).toMatch(/each entry must be one of completed, busy/);
+		expect((await env.admin('POST', '/script', { '98000': ['busy'] })).body.error.message).toMatch(/not a \+91 number/);
+		expect((await env.admin('POST', '/script', { [number(1)]: ['maybe'] })).body.error.message).toMatch(/each entry must be one of completed, busy/);
 	});
 });
 
@@ -237,15 +227,15 @@ describe('counting calls per contact and attempt', () => {
 
 describe('Trial plan', () => {
 	test('Create Call is refused 403 plan_not_allowed, through the API and the inbound hook', async () => {
-		await admin('POST', '/config', { plan: 'trial' });
-		const res = await api('POST', '/calls', { agent_id: 'a', contact_number: number(1) });
+		await env.admin('POST', '/config', { plan: 'trial' });
+		const res = await env.api('POST', '/calls', { agent_id: 'a', contact_number: number(1) });
 		expect(res.status).toBe(403);
 		expect(res.body.error.code).toBe('plan_not_allowed');
 		expect(res.body.error.message).toMatch(/Trial plans cannot place calls/);
-		const hook = await api('POST', `/hooks/${sandbox.inboundToken}`, { action: 'call.create', data: { agent_id: 'a', contact_number: number(1) } });
+		const hook = await env.api('POST', `/hooks/${env.sandbox.inboundToken}`, { action: 'call.create', data: { agent_id: 'a', contact_number: number(1) } });
 		expect(hook.status).toBe(403);
 		expect(hook.body).toMatchObject({ success: false, code: 'PLAN_NOT_ALLOWED' });
-		expect(sandbox.state.calls.size).toBe(0);
+		expect(env.sandbox.state.calls.size).toBe(0);
 	});
 });
 
@@ -272,14 +262,14 @@ describe('the clock', () => {
 	test('follows a timestamp file, re-read on every use; the queue notices a jump by itself', async () => {
 		const file = join(dir, 'faketime');
 		writeFileSync(file, fakeTimeSpecFor(Date.parse(ist('19:59:50'))));
-		await admin('POST', '/config', { plan: 'base', callDurationMs: 60_000, fakeTimeFile: file });
-		const clock = (await admin('GET', '/clock')).body;
+		await env.admin('POST', '/config', { plan: 'base', callDurationMs: 60_000, fakeTimeFile: file });
+		const clock = (await env.admin('GET', '/clock')).body;
 		expect(Math.abs(Date.parse(clock.now) - Date.parse(ist('19:59:50')))).toBeLessThan(5_000);
 		await place(1);
 		const waiting = await place(2);
 		writeFileSync(file, fakeTimeSpecFor(Date.parse(ist('09:00:10', '2030-06-04'))));
 		// No request needed: the queue's own timer re-reads the clock.
-		await waitFor(() => sandbox.state.calls.get(waiting)?.sandbox.startedAt, 3_000);
-		expect(sandbox.state.calls.get(waiting)?.sandbox.startedAt).toBe(ist('09:00:00.000', '2030-06-04'));
+		await waitFor(() => env.sandbox.state.calls.get(waiting)?.sandbox.startedAt, 3_000);
+		expect(env.sandbox.state.calls.get(waiting)?.sandbox.startedAt).toBe(ist('09:00:00.000', '2030-06-04'));
 	});
 });

@@ -3,7 +3,7 @@ import http, { type IncomingHttpHeaders } from 'http';
 import type { AddressInfo } from 'net';
 import { request } from 'undici';
 
-import { startSandbox, type Sandbox } from './sandbox.cjs';
+import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox.cjs';
 
 export interface Answer {
 	status: number;
@@ -89,10 +89,10 @@ export interface SandboxClients {
 }
 
 /** One sandbox for the file, started before its tests and reset before each. */
-export function useSandbox(): SandboxClients {
+export function useSandbox(options: SandboxOptions = {}): SandboxClients {
 	const env = {} as SandboxClients;
 	beforeAll(async () => {
-		env.sandbox = await startSandbox();
+		env.sandbox = await startSandbox(options);
 		env.api = apiClient(env.sandbox);
 		env.admin = adminClient(env.sandbox);
 	});

@@ -9,6 +9,7 @@ N8N_1X=1.123.81
 step() { printf '\n== %s ==\n' "$*"; }
 step build; npm run build
 step lint; npx n8n-node lint
+step "GitHub Actions workflows (action-validator)"; npm run lint:workflows
 step "verify (community-node rules on the packed tarball, n8n's scanner on source and tarball)"; npm run verify
 step "type-check tests"; npx tsc -p tsconfig.test.json --noEmit
 step "unit + integration"; npx jest --selectProjects unit

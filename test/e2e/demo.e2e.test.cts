@@ -114,6 +114,9 @@ describe('npm start demo + editor screenshots (headless Chromium)', () => {
 		api.apiKey = banner('API key:');
 		const workflows = await api.rest<Array<{ name: string; active: boolean }>>('GET', '/workflows');
 		expect(workflows.map((w) => [w.name, w.active]).sort()).toEqual([
+			['HuskyVoice campaign: add contacts', true],
+			['HuskyVoice campaign: dispatcher', true],
+			['HuskyVoice campaign: results', true],
 			['HuskyVoice: appointment confirmation calls', true],
 			['HuskyVoice: booking sync', true],
 			['HuskyVoice: during-call availability lookup', true],
@@ -126,10 +129,10 @@ describe('npm start demo + editor screenshots (headless Chromium)', () => {
 		expect(mcpUrl).toBe(`${editorUrl}/mcp/huskyvoice-tools`);
 		expect(output).toMatch(/header Authorization: Bearer mcp_[0-9a-f]{32}/);
 		expect((await request('POST', mcpUrl, { body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } })).status).toBe(403);
-		// two HuskyVoice endpoints (one per example trigger: appointment confirmation, booking sync), both added
-		// "in the dashboard" (Manual registration); lead qualification waits for its call's outcome in one flow
+		// three HuskyVoice endpoints (one per example trigger: appointment confirmation, booking sync, the campaign's
+		// results), all added "in the dashboard" (Manual registration); lead qualification waits for its call's outcome in one flow
 		const endpoints = await new SandboxAdmin(sandboxAdminUrl).webhooks();
-		expect(endpoints.map((e) => e.created_via)).toEqual(['dashboard', 'dashboard']);
+		expect(endpoints.map((e) => e.created_via)).toEqual(['dashboard', 'dashboard', 'dashboard']);
 	});
 
 	test('the action nodes are available to n8n’s AI Agent as tools', async () => {

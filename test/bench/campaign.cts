@@ -101,7 +101,14 @@ export async function benchCampaign(tarball: string, cfg: BenchConfig): Promise<
 		let open = 0;
 		let placedAtOnce = 0;
 		for (const e of edges) placedAtOnce = Math.max(placedAtOnce, (open += e.d));
-		const requests = (await admin.requests({ path: '/v1/' })).length;
+		const requestLog = await admin.requests({ path: '/v1/' });
+		const requests = requestLog.length;
+		// which requests make up the figure: method, path with ids folded, status
+		const requestKinds = new Map<string, number>();
+		for (const r of requestLog) {
+			const kind = `${String(r.method)} ${String(r.path).split('?')[0].replace(/\/[^/]*_[^/]*$|\/[0-9a-f-]{20,}$/, '/{id}')} → ${String(r.status ?? '?')}`;
+			requestKinds.set(kind, (requestKinds.get(kind) ?? 0) + 1);
+		}
 		const ids = Object.values(campaign.workflowIds);
 		const [{ count }] = await stack.db.query<{ count: string }>(
 			`select count(*) from execution_entity where "workflowId" in (${ids.map((id) => `'${id}'`).join(',')})`,
@@ -133,7 +140,8 @@ export async function benchCampaign(tarball: string, cfg: BenchConfig): Promise<
 				`on an ideal dispatcher that refills a line the instant it frees (campaignFloor.cts); the gap is n8n's time per call — the event ` +
 				`reaching the results workflow, the row update, the dispatcher run it starts, the Create Call — which the clock's speed ` +
 				`multiplies: at ×${cfg.campaignSpeed} one real second is ${cfg.campaignSpeed} campaign seconds. Requests count every /v1 request the ` +
-				`sandbox received (creates, the look-ups of calls in flight); executions count the three campaign workflows' runs.`,
+				`sandbox received (creates, the look-ups of calls in flight); executions count the three campaign workflows' runs. Requests by kind: ` +
+				[...requestKinds].sort((a, b) => b[1] - a[1]).map(([kind, count]) => `${kind}: ${count}`).join('; ') + '.',
 		];
 		log(`8. campaign: ${hours(campaignMs)} vs floor ${hours(floorMs)} (×${fmt(ratio, 3)}), ${realSeconds.toFixed(0)} s real`);
 		return { rows: rowsOut, notes };

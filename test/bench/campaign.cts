@@ -10,7 +10,7 @@
  * and n8n executions per contact.
  */
 import { DEFAULT_CALLING_WINDOW, DEFAULT_RETRY_POLICY } from '../../nodes/shared/callingWindow';
-import { addContactsThroughForm, driveCampaign, importCampaign, queueReport } from '../e2e/campaign.cjs';
+import { addContactsThroughForm, driveCampaign, importCampaign, mostPlacedAtOnce, queueReport } from '../e2e/campaign.cjs';
 import { createHuskyCredentials, SandboxAdmin } from '../e2e/husky.cjs';
 import { type ShiftedClock, startN8nStack } from '../e2e/runner/index.cjs';
 import { startSandbox } from '../sandbox/sandbox.cjs';
@@ -93,14 +93,7 @@ export async function benchCampaign(tarball: string, cfg: BenchConfig): Promise<
 		const campaignMs = endedAt - startedAt;
 		const floorMs = floorEnd - startedAt;
 		const ratio = campaignMs / floorMs;
-		const edges = calls.flatMap((c) => [
-			{ t: Date.parse(c.created_at), d: +1 },
-			{ t: Date.parse(c.sandbox.history.at(-1).at), d: -1 },
-		]);
-		edges.sort((a, b) => a.t - b.t || a.d - b.d);
-		let open = 0;
-		let placedAtOnce = 0;
-		for (const e of edges) placedAtOnce = Math.max(placedAtOnce, (open += e.d));
+		const placedAtOnce = mostPlacedAtOnce(calls);
 		const requestLog = await admin.requests({ path: '/v1/' });
 		const requests = requestLog.length;
 		// which requests make up the figure: method, path with ids folded, status

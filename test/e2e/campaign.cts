@@ -214,6 +214,19 @@ export function queueReport(admin: SandboxAdmin): Promise<QueueReport> {
 
 const FINAL_STATUSES = new Set(['done', 'unreachable', 'dnd']);
 
+/** The most calls placed and not yet ended at one time (the sandbox's calls: created → last state change). */
+export function mostPlacedAtOnce(calls: Array<Record<string, any>>): number {
+	const edges = calls.flatMap((c) => [
+		{ t: Date.parse(c.created_at), d: +1 },
+		{ t: Date.parse(c.sandbox.history.at(-1).at), d: -1 },
+	]);
+	edges.sort((a, b) => a.t - b.t || a.d - b.d);
+	let open = 0;
+	let most = 0;
+	for (const e of edges) most = Math.max(most, (open += e.d));
+	return most;
+}
+
 export function isFinalRow(row: ContactRow): boolean {
 	return FINAL_STATUSES.has(row.status);
 }

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { ALL_EVENTS } from '../shared/constants';
+import { isObject } from '../shared/validation';
 
 export const ALL_EVENTS_OPTION = '*';
 
@@ -14,10 +15,6 @@ export interface HuskyVoiceEvent extends IDataObject {
 	created_at: string | null;
 	org_id?: string;
 	data: IDataObject;
-}
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { CallingWindow, RetryPolicy } from './callingWindow';
 import { nextAttemptAt } from './callingWindow';
 import { FINAL_CALL_STATUSES } from './simplifyCall';
+import { isObject } from './validation';
 
 /**
  * How a call ended, as one short machine word a campaign can branch on. HuskyVoice's documented
@@ -31,10 +32,6 @@ const KEYWORDS: Array<[RegExp, CallEnding]> = [
 	[/answer|no[\s_-]*response|unanswered|timeout|timed[\s_-]*out/, 'no_answer'],
 	[/block|policy|blacklist|barred|forbidden|not[\s_-]*allowed/, 'blocked'],
 ];
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function errorTexts(call: IDataObject): string[] {
 	const error = call.error;

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { isObject } from './validation';
 
 /** A call is over in these states; HuskyVoice changes nothing about it afterwards. */
 export const FINAL_CALL_STATUSES = ['completed', 'failed', 'disallowed', 'cancelled'];
@@ -9,10 +10,6 @@ export const QUEUED_CALL_STATUSES = ['scheduled', 'queued'];
 export interface TranscriptTurn extends IDataObject {
 	speaker: string;
 	text: string;
-}
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function firstString(...values: unknown[]): string | null {

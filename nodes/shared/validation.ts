@@ -20,6 +20,21 @@ function describe(value: unknown): string {
 	return JSON.stringify(value);
 }
 
+/** A JSON object (not an array, not null). */
+export function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A whole number from `min` (to `max`, when given); otherwise an error naming the field and the item. */
+export function validateWholeNumber(ctx: FieldContext, field: string, value: unknown, min: number, max?: number): number {
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < min || (max !== undefined && n > max)) {
+		const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+		throw fieldError(ctx, field, `must be a whole number ${range} but received ${JSON.stringify(value)}`);
+	}
+	return n;
+}
+
 export function requireString(ctx: FieldContext, field: string, value: unknown): string {
 	const text = typeof value === 'number' ? String(value) : value;
 	if (typeof text !== 'string' || text.trim() === '') {

@@ -4,7 +4,7 @@ import { BOOKING_MESSAGES } from '../../../shared/bookingMessages';
 import { DEFAULT_RETRY_POLICY } from '../../../shared/retry';
 import { huskyVoiceApiRequest, unwrapData } from '../../../shared/transport';
 import type { FieldContext } from '../../../shared/validation';
-import { fieldError, requireString, validateChoice } from '../../../shared/validation';
+import { fieldError, requireString, validateChoice, validateWholeNumber } from '../../../shared/validation';
 import { locatorValue, requireLocator } from '../appointment/locators';
 import { branchLocator, serviceLocator, SESSIONS, sessionOptions } from '../common.descriptions';
 import { toolDescriptionField } from '../../../shared/toolDescription';
@@ -94,12 +94,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-function wholeNumber(ctx: FieldContext, field: string, value: unknown, min: number): number {
-	const n = Number(value);
-	if (!Number.isInteger(n) || n < min) throw fieldError(ctx, field, `must be a whole number of at least ${min} but received ${JSON.stringify(value)}`);
-	return n;
-}
-
 function time(ctx: FieldContext, field: string, value: unknown): string {
 	const text = requireString(ctx, field, value);
 	if (!HH_MM.test(text)) throw fieldError(ctx, field, `must be a time as HH:MM (e.g. 09:00) but received "${text}"`);
@@ -111,8 +105,8 @@ function readWindow(this: IExecuteFunctions, ctx: FieldContext): IDataObject {
 	const start = time(ctx, 'Start Time', this.getNodeParameter('startTime', i, ''));
 	const end = time(ctx, 'End Time', this.getNodeParameter('endTime', i, ''));
 	if (end <= start) throw fieldError(ctx, 'End Time', `must be after the Start Time (${start}) but is ${end}`);
-	const maxSlots = wholeNumber(ctx, 'Max Slots', this.getNodeParameter('maxSlots', i, 0), 1);
-	const aiSlots = wholeNumber(ctx, 'AI Slots', this.getNodeParameter('aiSlots', i, 0), 0);
+	const maxSlots = validateWholeNumber(ctx, 'Max Slots', this.getNodeParameter('maxSlots', i, 0), 1);
+	const aiSlots = validateWholeNumber(ctx, 'AI Slots', this.getNodeParameter('aiSlots', i, 0), 0);
 	if (aiSlots > maxSlots) throw fieldError(ctx, 'AI Slots', `must be at most Max Slots (${maxSlots}) but is ${aiSlots}`);
 	const body: IDataObject = {
 		branch_id: requireLocator.call(this, ctx, 'branch', 'Branch'),

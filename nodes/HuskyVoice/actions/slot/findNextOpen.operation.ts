@@ -5,7 +5,7 @@ import { toolDescriptionField } from '../../../shared/toolDescription';
 import { addDays } from '../../../shared/calendarDays';
 import { listServices } from '../../../shared/services';
 import type { FieldContext } from '../../../shared/validation';
-import { fieldError, validateChoice, validateDate } from '../../../shared/validation';
+import { fieldError, validateChoice, validateDate, validateWholeNumber } from '../../../shared/validation';
 import { locatorValue } from '../appointment/locators';
 import { branchLocator, serviceLocator, SESSIONS, sessionOptions } from '../common.descriptions';
 
@@ -73,15 +73,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-function readWholeNumber(ctx: FieldContext, field: string, value: unknown, max?: number): number {
-	const n = typeof value === 'string' && value.trim() === '' ? NaN : Number(value);
-	if (!Number.isInteger(n) || n < 1 || (max !== undefined && n > max)) {
-		const range = max === undefined ? 'of at least 1' : `from 1 to ${max}`;
-		throw fieldError(ctx, field, `must be a whole number ${range} but received ${JSON.stringify(value)}`);
-	}
-	return n;
-}
-
 /** The names a slot's `appointment_type` may carry for the wanted service: its UUID or its name (not documented which). */
 async function serviceKeys(this: IExecuteFunctions, ctx: FieldContext, wanted: string): Promise<string[]> {
 	const services = await listServices.call(this, ctx.itemIndex);
@@ -116,11 +107,12 @@ function byStartTime(a: IDataObject, b: IDataObject): number {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const ctx: FieldContext = { node: this.getNode(), itemIndex };
 	const fromDate = validateDate(ctx, 'From Date', this.getNodeParameter('fromDate', itemIndex, ''));
-	const limit = readWholeNumber(ctx, 'Number of Slots', this.getNodeParameter('slotCount', itemIndex, 3));
-	const days = readWholeNumber(
+	const limit = validateWholeNumber(ctx, 'Number of Slots', this.getNodeParameter('slotCount', itemIndex, 3), 1);
+	const days = validateWholeNumber(
 		ctx,
 		'Days to Search',
 		this.getNodeParameter('daysToSearch', itemIndex, DEFAULT_DAYS_TO_SEARCH),
+		1,
 		MAX_DAYS_TO_SEARCH,
 	);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
